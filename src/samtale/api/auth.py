@@ -1,0 +1,38 @@
+"""Bearer tokens → an Actor on request.auth; role checks that answer 403."""
+
+from django.http import HttpRequest
+from ninja.security import HttpBearer
+
+from samtale.core.actors import Actor
+from samtale.core.errors import DomainError, Forbidden
+from samtale.organisations.models import ApiClient
+from samtale.organisations.services import api_client_authenticate
+
+
+class Unauthorized(DomainError):
+    status = 401
+    default_code = "unauthorized"
+    title = "Ikke logget ind"
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
+        client = api_client_authenticate(token)
+        if client is None:
+            return None
+        if client.role == ApiClient.CASEWORKER:
+            if not client.caseworker.active:
+                return None
+            return Actor.for_caseworker(client.caseworker)
+        if client.role == ApiClient.CITIZEN:
+            return Actor.for_citizen(client.citizen)
+        if client.role == ApiClient.AKASSE:
+            return Actor(kind="akasse", label=client.name, akasse=client.akasse)
+        return Actor(kind=client.role, label=client.name)
+
+
+def require(request: HttpRequest, *kinds: str) -> Actor:
+    actor: Actor = request.auth
+    if actor.kind not in kinds:
+        raise Forbidden("Din adgangsnøgle giver ikke adgang til dette.", code="wrong_role")
+    return actor

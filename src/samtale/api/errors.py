@@ -1,0 +1,123 @@
+"""Every error the API answers is RFC 9457 application/problem+json with a Danish `detail`, a
+stable `code` and the SPEC.md `rule` where one applies. Nothing a client sends gives a 500."""
+
+import json
+import logging
+
+from django.db import IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from samtale.core.errors import DomainError
+
+log = logging.getLogger("samtale.api")
+
+PROBLEM = "application/problem+json"
+
+_FIELD_MESSAGES = {
+    "missing": "skal udfyldes",
+    "json_invalid": "er ikke gyldig JSON",
+    "date_from_datetime_parsing": "skal være en dato (ÅÅÅÅ-MM-DD)",
+    "date_parsing": "skal være en dato (ÅÅÅÅ-MM-DD)",
+    "date_from_datetime_inexact": "skal være en dato (ÅÅÅÅ-MM-DD)",
+    "datetime_parsing": "skal være et tidspunkt (ISO 8601 med tidszone)",
+    "datetime_from_date_parsing": "skal være et tidspunkt (ISO 8601 med tidszone)",
+    "timezone_aware": "skal have en tidszone",
+    "int_parsing": "skal være et heltal",
+    "int_type": "skal være et heltal",
+    "bool_parsing": "skal være sand eller falsk",
+    "bool_type": "skal være sand eller falsk",
+    "string_type": "skal være tekst",
+    "uuid_parsing": "skal være et UUID",
+    "uuid_type": "skal være et UUID",
+    "list_type": "skal være en liste",
+    "model_attributes_type": "skal være et objekt",
+    "dict_type": "skal være et objekt",
+    "extra_forbidden": "er ukendt",
+    "greater_than_equal": "er for lille",
+    "less_than_equal": "er for stor",
+    "greater_than": "er for lille",
+    "string_too_long": "er for lang",
+    "string_too_short": "er for kort",
+}
+
+
+def problem(
+    status: int, *, code: str, title: str, detail: str, rule: str | None = None, **extra
+) -> HttpResponse:
+    body = {
+        "type": f"https://samtale.dk/problemer/{code}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+        "rule": rule,
+        **extra,
+    }
+    return HttpResponse(json.dumps(body, ensure_ascii=False), status=status, content_type=PROBLEM)
+
+
+def _describe_validation(errors: list[dict]) -> tuple[str, list[dict]]:
+    """Danish text per field; the input values are left out (they may hold a CPR)."""
+    fields = []
+    for err in errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path")]
+        name = ".".join(loc) or "forespørgslen"
+        fields.append({"field": name, "problem": _FIELD_MESSAGES.get(err.get("type", ""), "er ugyldig")})
+    text = "; ".join(f"{f['field']} {f['problem']}" for f in fields)
+    return f"Ugyldige oplysninger: {text}.", fields
+
+
+def install(api: NinjaAPI) -> None:
+    @api.exception_handler(DomainError)
+    def domain_error(request: HttpRequest, exc: DomainError):
+        extra = {"field": exc.field} if exc.field else {}
+        return problem(exc.status, code=exc.code, title=exc.title, detail=exc.message, rule=exc.rule, **extra)
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request: HttpRequest, exc: ValidationError):
+        detail, fields = _describe_validation(exc.errors)
+        return problem(422, code="invalid_input", title="Ugyldige oplysninger", detail=detail, errors=fields)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError):
+        return problem(
+            401,
+            code="unauthorized",
+            title="Ikke logget ind",
+            detail="Manglende eller ugyldig adgangsnøgle (Authorization: Bearer …).",
+        )
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError):
+        detail = {
+            400: "Forespørgslen kunne ikke læses (ugyldig JSON?).",
+            405: "Metoden er ikke tilladt.",
+        }.get(exc.status_code, "Fejl i forespørgslen.")
+        return problem(exc.status_code, code="bad_request", title="Fejl i forespørgslen", detail=detail)
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404):
+        return problem(404, code="not_found", title="Ikke fundet", detail="Findes ikke.")
+
+    @api.exception_handler(IntegrityError)
+    def integrity_error(request: HttpRequest, exc: IntegrityError):
+        # A database constraint caught what the services did not (e.g. a race). Never a 500.
+        log.warning("integrity error on %s %s: %s", request.method, request.path, type(exc).__name__)
+        return problem(
+            409,
+            code="constraint_violation",
+            title="Konflikt",
+            detail="Ændringen strider mod en anden registrering. Prøv igen.",
+        )
+
+    @api.exception_handler(Exception)
+    def unexpected(request: HttpRequest, exc: Exception):
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return problem(
+            500,
+            code="internal_error",
+            title="Intern fejl",
+            detail="Der skete en uventet fejl. Den er logget; prøv igen senere.",
+        )

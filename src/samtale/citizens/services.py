@@ -1,0 +1,367 @@
+"""Writes for citizens. Every change locks the citizen row first (ARCHITECTURE.md "One citizen at a
+time"), writes the access log and a report event in the same transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import phonenumbers
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from samtale.citizens.models import Absence, Citizen, ContactGroupPeriod, JobcenterPeriod, PersonGroupMarker
+from samtale.citizens.selectors import contact_group_on, jobcenter_on, normalise_cpr
+from samtale.codes.models import AbsenceType, ContactGroup, PersonGroupMarkerType
+from samtale.codes.selectors import get_code
+from samtale.core import audit, clock
+from samtale.core.actors import Actor
+from samtale.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from samtale.organisations.models import AKasse, Jobcenter
+from samtale.reporting.services import report
+
+
+def citizen_lock(citizen: Citizen | int) -> Citizen:
+    """Lock the citizen row for the rest of the transaction. Every service that changes a citizen's
+    bookings or deadlines calls this first, so rules spanning the citizen's records hold under
+    concurrency (SQLite serialises writers by itself)."""
+    pk = citizen.pk if isinstance(citizen, Citizen) else citizen
+    return Citizen.objects.select_for_update().get(pk=pk)
+
+
+def normalise_phone(value: str | None) -> str:
+    value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, "DK")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise InvalidInput("Ugyldigt telefonnummer.", code="invalid_phone", field="phone")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_email(value: str | None) -> str:
+    value = (value or "").strip()
+    if value:
+        try:
+            validate_email(value)
+        except DjangoValidationError:
+            raise InvalidInput("Ugyldig e-mailadresse.", code="invalid_email", field="email") from None
+    return value
+
+
+def _jobcenter(code: str) -> Jobcenter:
+    jobcenter = Jobcenter.objects.filter(code=str(code or "")).first()
+    if jobcenter is None:
+        raise InvalidInput(f"Ukendt jobcenter: {code!s:.20}.", code="unknown_jobcenter", field="jobcenter")
+    return jobcenter
+
+
+def _akasse(code: str | None) -> AKasse | None:
+    if not code:
+        return None
+    akasse = AKasse.objects.filter(code=code).first()
+    if akasse is None:
+        raise InvalidInput(f"Ukendt a-kasse: {code!s:.20}.", code="unknown_akasse", field="akasse")
+    return akasse
+
+
+def _check_may_act_for(actor: Actor, jobcenter: Jobcenter) -> None:
+    if actor.kind == "caseworker" and jobcenter.pk not in actor.jobcenter_ids:
+        raise Forbidden("Du arbejder ikke for det jobcenter.", code="jobcenter_not_yours")
+
+
+def _check_changeable(actor: Actor, citizen: Citizen) -> None:
+    """A caseworker may change only citizens of their own jobcenters (404 outside them)."""
+    if actor.kind == "caseworker":
+        current = jobcenter_on(citizen, clock.today())
+        if current is None or current.pk not in actor.jobcenter_ids:
+            raise NotFound("Borgeren findes ikke.", code="citizen_not_found")
+    elif actor.kind == "citizen" and (actor.citizen is None or actor.citizen.pk != citizen.pk):
+        raise NotFound("Borgeren findes ikke.", code="citizen_not_found")
+
+
+def _valid_from(value: date | None) -> date:
+    today = clock.today()
+    value = value or today
+    if value > today:
+        raise InvalidInput(
+            "Ændringen kan ikke gælde fra en fremtidig dato.", code="valid_from_in_future", field="valid_from"
+        )
+    return value
+
+
+@transaction.atomic
+def citizen_upsert(
+    *,
+    actor: Actor,
+    cpr: str,
+    name: str,
+    contact_group: int,
+    jobcenter: str,
+    akasse: str | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+    sms_reminders: bool | None = None,
+    email_reminders: bool | None = None,
+) -> tuple[Citizen, bool]:
+    """Create a citizen, or update the one with this CPR. A caseworker may register a citizen into
+    one of their own jobcenters; for a citizen already known elsewhere that is a change of jobcenter
+    (the citizen has moved municipality)."""
+    digits = normalise_cpr(cpr)
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput("Navn skal udfyldes.", code="missing_field", field="name")
+    group = get_code(ContactGroup, contact_group, field="contact_group")
+    target = _jobcenter(jobcenter)
+    _check_may_act_for(actor, target)
+    fields = {
+        "name": name,
+        "akasse": _akasse(akasse),
+        "phone": normalise_phone(phone),
+        "email": normalise_email(email),
+    }
+    if sms_reminders is not None:
+        fields["sms_reminders"] = sms_reminders
+    if email_reminders is not None:
+        fields["email_reminders"] = email_reminders
+    _check_subscriptions(fields.get("phone"), fields.get("email"), sms_reminders, email_reminders)
+
+    existing = Citizen.objects.filter(cpr=digits).first()
+    if existing is None:
+        citizen = Citizen.objects.create(cpr=digits, **fields)
+        now, today = clock.now(), clock.today()
+        ContactGroupPeriod.objects.create(
+            citizen=citizen, contact_group=group, valid_from=today, registered_at=now
+        )
+        JobcenterPeriod.objects.create(citizen=citizen, jobcenter=target, valid_from=today, registered_at=now)
+        audit.record(actor, "citizen.create", citizen, purpose="oprettelse")
+        report(
+            "citizen.created",
+            citizen=citizen,
+            payload={"contact_group": group.code, "jobcenter": target.code, "valid_from": today.isoformat()},
+        )
+        return citizen, True
+
+    citizen = citizen_lock(existing)
+    for key, value in fields.items():
+        setattr(citizen, key, value)
+    citizen.save()
+    audit.record(actor, "citizen.update", citizen, purpose="opdatering", fields=sorted(fields))
+    if jobcenter_on(citizen, clock.today()) != target:
+        citizen_change_jobcenter(actor=Actor.system(actor.label), citizen=citizen, jobcenter=target.code)
+    if contact_group_on(citizen, clock.today()) != group:
+        citizen_change_contact_group(
+            actor=Actor.system(actor.label), citizen=citizen, contact_group=group.code
+        )
+    return citizen, False
+
+
+def _check_subscriptions(phone, email, sms, mail) -> None:
+    if sms and not phone:
+        raise InvalidInput(
+            "SMS-påmindelser kræver et mobilnummer.", code="sms_without_phone", field="sms_reminders"
+        )
+    if mail and not email:
+        raise InvalidInput(
+            "E-mailpåmindelser kræver en e-mailadresse.",
+            code="email_without_address",
+            field="email_reminders",
+        )
+
+
+@transaction.atomic
+def citizen_update_contact_details(
+    *,
+    actor: Actor,
+    citizen: Citizen,
+    name: str | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+    akasse: str | None = None,
+    sms_reminders: bool | None = None,
+    email_reminders: bool | None = None,
+) -> Citizen:
+    """Change the fields given (None = leave as is; "" clears phone/e-mail)."""
+    _check_changeable(actor, citizen)
+    citizen = citizen_lock(citizen)
+    changed = []
+    if name is not None:
+        if not name.strip():
+            raise InvalidInput("Navn skal udfyldes.", code="missing_field", field="name")
+        citizen.name, changed = name.strip(), [*changed, "name"]
+    if phone is not None:
+        citizen.phone, changed = normalise_phone(phone), [*changed, "phone"]
+    if email is not None:
+        citizen.email, changed = normalise_email(email), [*changed, "email"]
+    if akasse is not None:
+        citizen.akasse, changed = _akasse(akasse), [*changed, "akasse"]
+    if sms_reminders is not None:
+        citizen.sms_reminders, changed = sms_reminders, [*changed, "sms_reminders"]
+    if email_reminders is not None:
+        citizen.email_reminders, changed = email_reminders, [*changed, "email_reminders"]
+    if not citizen.phone:
+        citizen.sms_reminders = False
+    if not citizen.email:
+        citizen.email_reminders = False
+    _check_subscriptions(citizen.phone, citizen.email, sms_reminders, email_reminders)
+    citizen.save()
+    audit.record(actor, "citizen.update", citizen, purpose="kontaktoplysninger", fields=changed)
+    return citizen
+
+
+@transaction.atomic
+def citizen_change_cpr(*, actor: Actor, citizen: Citizen, cpr: str) -> Citizen:
+    """A new CPR number (e.g. after a correction in the CPR register). The UUID stays, and with it
+    every booking, deadline, conversation and event."""
+    _check_changeable(actor, citizen)
+    digits = normalise_cpr(cpr)
+    citizen = citizen_lock(citizen)
+    if digits == citizen.cpr:
+        return citizen
+    if Citizen.objects.filter(cpr=digits).exclude(pk=citizen.pk).exists():
+        raise Conflict("Der findes allerede en borger med det CPR-nummer.", code="cpr_taken", field="cpr")
+    citizen.cpr = digits
+    citizen.save(update_fields=["cpr", "updated_at"])
+    audit.record(actor, "citizen.cpr_change", citizen, purpose="CPR-ændring")
+    report("citizen.cpr_changed", citizen=citizen, payload={})
+    return citizen
+
+
+@transaction.atomic
+def citizen_change_contact_group(
+    *, actor: Actor, citizen: Citizen, contact_group: int, valid_from: date | None = None
+) -> Citizen:
+    _check_changeable(actor, citizen)
+    group = get_code(ContactGroup, contact_group, field="contact_group")
+    valid_from = _valid_from(valid_from)
+    citizen = citizen_lock(citizen)
+    previous = contact_group_on(citizen, valid_from)
+    if previous == group:
+        return citizen
+    ContactGroupPeriod.objects.create(
+        citizen=citizen, contact_group=group, valid_from=valid_from, registered_at=clock.now()
+    )
+    audit.record(
+        actor, "citizen.contact_group_change", citizen, purpose="kontaktgruppeskift", contact_group=group.code
+    )
+    report(
+        "citizen.contact_group_changed",
+        citizen=citizen,
+        payload={
+            "contact_group": group.code,
+            "previous": previous.code if previous else None,
+            "valid_from": valid_from.isoformat(),
+        },
+    )
+    for hook in CONTACT_GROUP_CHANGED:
+        hook(actor=actor, citizen=citizen, contact_group=group)
+    return citizen
+
+
+@transaction.atomic
+def citizen_change_jobcenter(
+    *, actor: Actor, citizen: Citizen, jobcenter: str, valid_from: date | None = None
+) -> Citizen:
+    target = _jobcenter(jobcenter)
+    _check_may_act_for(actor, target)
+    valid_from = _valid_from(valid_from)
+    citizen = citizen_lock(citizen)
+    previous = jobcenter_on(citizen, valid_from)
+    if previous == target:
+        return citizen
+    JobcenterPeriod.objects.create(
+        citizen=citizen, jobcenter=target, valid_from=valid_from, registered_at=clock.now()
+    )
+    audit.record(actor, "citizen.jobcenter_change", citizen, purpose="jobcenterskift", jobcenter=target.code)
+    report(
+        "citizen.jobcenter_changed",
+        citizen=citizen,
+        payload={
+            "jobcenter": target.code,
+            "previous": previous.code if previous else None,
+            "valid_from": valid_from.isoformat(),
+        },
+    )
+    for hook in JOBCENTER_CHANGED:
+        hook(actor=actor, citizen=citizen, jobcenter=target)
+    return citizen
+
+
+@transaction.atomic
+def absence_register(
+    *, actor: Actor, citizen: Citizen, absence_type: int, start_date: date, end_date: date | None = None
+) -> Absence:
+    _check_changeable(actor, citizen)
+    kind = get_code(AbsenceType, absence_type, field="absence_type")
+    if actor.kind == "citizen" and not kind.citizen_may_register:
+        raise InvalidInput(
+            "Den fraværstype kan kun registreres af jobcentret.",
+            code="absence_type_not_for_citizen",
+            field="absence_type",
+        )
+    if start_date is None:
+        raise InvalidInput("Startdato skal udfyldes.", code="missing_field", field="start_date")
+    if end_date is not None and end_date < start_date:
+        raise InvalidInput(
+            "Fraværet kan ikke slutte før det begynder.", code="absence_end_before_start", field="end_date"
+        )
+    if actor.kind == "citizen" and (end_date or start_date) < clock.today():
+        raise InvalidInput(
+            "Du kan ikke registrere fravær, der allerede er slut.", code="absence_in_past", field="end_date"
+        )
+    citizen = citizen_lock(citizen)
+    absence = Absence.objects.create(
+        citizen=citizen,
+        absence_type=kind,
+        start_date=start_date,
+        end_date=end_date,
+        registered_by=actor.label,
+    )
+    audit.record(actor, "citizen.absence_register", citizen, purpose="fravær", absence_type=kind.code)
+    report(
+        "absence.registered",
+        citizen=citizen,
+        payload={
+            "absence": str(absence.public_id),
+            "absence_type": kind.code,
+            "start_date": start_date.isoformat(),
+            "end_date": end_date.isoformat() if end_date else None,
+        },
+    )
+    for hook in ABSENCE_REGISTERED:
+        hook(actor=actor, citizen=citizen, absence=absence)
+    return absence
+
+
+@transaction.atomic
+def marker_register(
+    *, actor: Actor, citizen: Citizen, marker: str, valid_from: date | None = None
+) -> PersonGroupMarker:
+    """Persongruppemarkering, e.g. a request for early follow-up (R-PC-10)."""
+    _check_changeable(actor, citizen)
+    kind = get_code(PersonGroupMarkerType, marker, field="marker")
+    citizen = citizen_lock(citizen)
+    valid_from = valid_from or clock.today()
+    existing = citizen.markers.filter(marker_type=kind, valid_to__isnull=True).first()
+    if existing:
+        return existing
+    row = PersonGroupMarker.objects.create(
+        citizen=citizen, marker_type=kind, valid_from=valid_from, registered_by=actor.label
+    )
+    audit.record(actor, "citizen.marker_register", citizen, purpose="persongruppemarkering", marker=kind.code)
+    report(
+        "marker.registered",
+        citizen=citizen,
+        payload={"marker": kind.code, "label": kind.label, "valid_from": valid_from.isoformat()},
+    )
+    return row
+
+
+# Later rules attach here (R-DL-10, R-DL-16) without signals: each hook is a plain function called
+# inside the same transaction, registered by its app's AppConfig.ready().
+CONTACT_GROUP_CHANGED: list = []
+JOBCENTER_CHANGED: list = []
+ABSENCE_REGISTERED: list = []

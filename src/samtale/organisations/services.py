@@ -1,0 +1,113 @@
+"""Writes for organisations: jobcenters, a-kasser, caseworkers and API tokens. Each is idempotent
+on its natural key so an operator's set-up script can run again."""
+
+import hashlib
+import secrets
+
+from django.db import transaction
+
+from samtale.core import clock
+from samtale.core.errors import InvalidInput, NotFound
+from samtale.organisations.models import AKasse, ApiClient, Authority, Caseworker, Jobcenter
+
+
+def _require(value: str, field: str, label: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(f"{label} skal udfyldes.", code="missing_field", field=field)
+    return value
+
+
+@transaction.atomic
+def jobcenter_upsert(*, code: str, name: str) -> Jobcenter:
+    code, name = _require(code, "code", "Kommunekode"), _require(name, "name", "Navn")
+    authority, _ = Authority.objects.update_or_create(
+        kind=Authority.KOMMUNE, code=code, defaults={"name": name}
+    )
+    jobcenter, _ = Jobcenter.objects.update_or_create(
+        code=code, defaults={"name": name, "authority": authority}
+    )
+    return jobcenter
+
+
+@transaction.atomic
+def akasse_upsert(*, code: str, name: str) -> AKasse:
+    code, name = _require(code, "code", "A-kassekode"), _require(name, "name", "Navn")
+    authority, _ = Authority.objects.update_or_create(
+        kind=Authority.AKASSE, code=code, defaults={"name": name}
+    )
+    akasse, _ = AKasse.objects.update_or_create(code=code, defaults={"name": name, "authority": authority})
+    return akasse
+
+
+@transaction.atomic
+def caseworker_upsert(*, ident: str, name: str, jobcenters: list[str]) -> Caseworker:
+    ident, name = _require(ident, "ident", "Medarbejderident"), _require(name, "name", "Navn")
+    found = list(Jobcenter.objects.filter(code__in=jobcenters))
+    unknown = sorted(set(jobcenters) - {j.code for j in found})
+    if unknown:
+        raise InvalidInput(
+            f"Ukendt jobcenter: {', '.join(unknown)}.", code="unknown_jobcenter", field="jobcenters"
+        )
+    authority = found[0].authority if found else None
+    caseworker, _ = Caseworker.objects.update_or_create(
+        ident=ident, defaults={"name": name, "authority": authority}
+    )
+    caseworker.jobcenters.set(found)
+    return caseworker
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(
+    *,
+    role: str,
+    name: str = "",
+    caseworker_ident: str | None = None,
+    citizen_public_id=None,
+    akasse_code: str | None = None,
+) -> tuple[ApiClient, str]:
+    """Make a client and return it with its token; the token itself is never stored."""
+    from samtale.citizens.models import Citizen
+
+    if role not in dict(ApiClient.ROLES):
+        raise InvalidInput(
+            f"Ukendt rolle: {role}. Vælg en af {', '.join(dict(ApiClient.ROLES))}.", code="unknown_role"
+        )
+    client = ApiClient(role=role, name=name or role)
+    if role == ApiClient.CASEWORKER:
+        client.caseworker = Caseworker.objects.filter(ident=caseworker_ident or "").first()
+        if client.caseworker is None:
+            raise NotFound("Ukendt sagsbehandler (--caseworker).", code="unknown_caseworker")
+        client.name = name or f"sagsbehandler {client.caseworker.ident}"
+    elif role == ApiClient.CITIZEN:
+        try:
+            client.citizen = Citizen.objects.get(public_id=citizen_public_id)
+        except (Citizen.DoesNotExist, ValueError, TypeError):
+            raise NotFound(
+                "Ukendt borger (--citizen tager borgerens UUID).", code="unknown_citizen"
+            ) from None
+        client.name = name or "borger"
+    elif role == ApiClient.AKASSE:
+        client.akasse = AKasse.objects.filter(code=akasse_code or "").first()
+        if client.akasse is None:
+            raise NotFound("Ukendt a-kasse (--akasse).", code="unknown_akasse")
+        client.name = name or f"a-kasse {client.akasse.code}"
+    token = "smt_" + secrets.token_urlsafe(32)
+    client.token_hash = hash_token(token)
+    client.save()
+    return client, token
+
+
+def api_client_authenticate(token: str) -> ApiClient | None:
+    client = (
+        ApiClient.objects.select_related("caseworker", "citizen", "akasse")
+        .filter(token_hash=hash_token(token), revoked_at__isnull=True)
+        .first()
+    )
+    if client is not None:
+        ApiClient.objects.filter(pk=client.pk).update(last_used_at=clock.now())
+    return client

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from samtale.api.main import api
+
+admin.site.site_header = "Samtale – administration"
+admin.site.site_title = "Samtale"
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("borger/", include("samtale.portal.urls")),
+    path("sagsbehandler/", include("samtale.workbench.urls")),
+    path("", include("samtale.core.urls")),
+]

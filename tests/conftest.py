@@ -1,0 +1,169 @@
+import logging
+import re
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test import Client
+from stdnum.dk import cpr as stdnum_cpr
+
+from samtale.core.actors import Actor
+from samtale.organisations import services as org
+from samtale.organisations.services import api_token_create
+
+CPR_LIKE = re.compile(r"(?<!\d)(\d{6})-?(\d{4})(?!\d)")
+
+
+def looks_like_cpr(text: str) -> list[str]:
+    found = []
+    for m in CPR_LIKE.finditer(text):
+        try:
+            stdnum_cpr.get_birth_date(m.group(1) + m.group(2))
+        except Exception:
+            continue
+        found.append(m.group(0))
+    return found
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.DEBUG)
+        self.records: list[str] = []
+
+    def emit(self, record):
+        try:
+            self.records.append(record.getMessage() + (self.format(record) if record.exc_info else ""))
+        except Exception:  # a record that cannot format is itself worth failing on
+            self.records.append(repr(record.msg))
+
+
+@pytest.fixture(autouse=True)
+def no_cpr_in_logs():
+    """Personal data rule: no CPR number in any log line, in any test (ARCHITECTURE.md)."""
+    handler = _Collect()
+    handler.setFormatter(logging.Formatter())
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    yield
+    root.removeHandler(handler)
+    root.setLevel(old_level)
+    leaks = [line for line in handler.records if looks_like_cpr(line)]
+    assert not leaks, f"CPR-like number in log output: {len(leaks)} line(s)"
+
+
+def pytest_collection_modifyitems(config, items):
+    on_postgres = connection.vendor == "postgresql"
+    skip = pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL=postgres://…)")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def jc_a(db):
+    return org.jobcenter_upsert(code="101", name="Jobcenter København")
+
+
+@pytest.fixture
+def jc_b(db):
+    return org.jobcenter_upsert(code="751", name="Jobcenter Aarhus")
+
+
+@pytest.fixture
+def akasse(db):
+    return org.akasse_upsert(code="3F", name="3F A-kasse")
+
+
+@pytest.fixture
+def cw_a(jc_a):
+    return org.caseworker_upsert(ident="kbh-ah", name="Anne Holm", jobcenters=[jc_a.code])
+
+
+@pytest.fixture
+def cw_b(jc_b):
+    return org.caseworker_upsert(ident="aar-sl", name="Sofie Larsen", jobcenters=[jc_b.code])
+
+
+@pytest.fixture
+def actor_a(cw_a):
+    return Actor.for_caseworker(cw_a)
+
+
+@pytest.fixture
+def actor_b(cw_b):
+    return Actor.for_caseworker(cw_b)
+
+
+_serial = iter(range(1000, 4000, 7))
+
+
+def make_cpr(born: date = date(1985, 3, 14)) -> str:
+    return f"{born:%d%m%y}{next(_serial):04d}"
+
+
+@pytest.fixture
+def make_citizen(db, jc_a):
+    from samtale.citizens.services import citizen_upsert
+
+    def make(contact_group: int = 2, jobcenter=None, **kwargs):
+        citizen, _ = citizen_upsert(
+            actor=Actor.system("test"),
+            cpr=kwargs.pop("cpr", None) or make_cpr(),
+            name=kwargs.pop("name", "Test Borger"),
+            contact_group=contact_group,
+            jobcenter=(jobcenter or jc_a).code,
+            **kwargs,
+        )
+        return citizen
+
+    return make
+
+
+class ApiClient:
+    """django.test.Client with a bearer token and JSON by default."""
+
+    def __init__(self, token: str | None):
+        self.client = Client()
+        self.headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+
+    def _call(self, method, path, data=None, **extra):
+        kwargs = {**self.headers, **extra}
+        if data is not None:
+            kwargs["data"] = data if isinstance(data, (str, bytes)) else __import__("json").dumps(data)
+            kwargs["content_type"] = "application/json"
+        return getattr(self.client, method)(f"/api/v1{path}", **kwargs)
+
+    def get(self, path, **extra):
+        return self._call("get", path, **extra)
+
+    def post(self, path, data=None, **extra):
+        return self._call("post", path, data if data is not None else {}, **extra)
+
+    def patch(self, path, data=None, **extra):
+        return self._call("patch", path, data or {}, **extra)
+
+
+@pytest.fixture
+def api_as(db):
+    def make(role: str, **kwargs) -> ApiClient:
+        _, token = api_token_create(role=role, **kwargs)
+        return ApiClient(token)
+
+    return make
+
+
+@pytest.fixture
+def admin_api(api_as):
+    return api_as("admin")
+
+
+@pytest.fixture
+def api_a(api_as, cw_a):
+    return api_as("caseworker", caseworker_ident=cw_a.ident)
+
+
+@pytest.fixture
+def api_b(api_as, cw_b):
+    return api_as("caseworker", caseworker_ident=cw_b.ident)
