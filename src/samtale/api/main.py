@@ -15,14 +15,21 @@ api = NinjaAPI(
 install(api)
 
 
-def _mount() -> None:
-    from samtale.citizens.api import router as citizens
-    from samtale.codes.api import router as codes
-    from samtale.organisations.api import router as organisations
-    from samtale.reporting.api import router as reporting
+# Each app with endpoints has an api.py with a `router`; they are mounted in this order.
+APPS = ["codes", "organisations", "citizens", "scheduling", "bookings", "deadlines", "conversations", "messaging", "reporting"]
 
-    for router in (codes, organisations, citizens, reporting):
-        api.add_router("", router)
+
+def _mount() -> None:
+    import importlib
+
+    for app in APPS:
+        try:
+            module = importlib.import_module(f"samtale.{app}.api")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"samtale.{app}.api":
+                raise
+            continue
+        api.add_router("", module.router)
 
 
 _mount()
