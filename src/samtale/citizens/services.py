@@ -117,20 +117,22 @@ def citizen_upsert(
     group = get_code(ContactGroup, contact_group, field="contact_group")
     target = _jobcenter(jobcenter)
     _check_may_act_for(actor, target)
-    fields = {
-        "name": name,
-        "akasse": _akasse(akasse),
-        "phone": normalise_phone(phone),
-        "email": normalise_email(email),
-    }
+    # None means "not given": on an update it leaves the stored value alone.
+    fields: dict = {"name": name}
+    if akasse is not None:
+        fields["akasse"] = _akasse(akasse)
+    if phone is not None:
+        fields["phone"] = normalise_phone(phone)
+    if email is not None:
+        fields["email"] = normalise_email(email)
     if sms_reminders is not None:
         fields["sms_reminders"] = sms_reminders
     if email_reminders is not None:
         fields["email_reminders"] = email_reminders
-    _check_subscriptions(fields.get("phone"), fields.get("email"), sms_reminders, email_reminders)
 
     existing = Citizen.objects.filter(cpr=digits).first()
     if existing is None:
+        _check_subscriptions(fields.get("phone"), fields.get("email"), sms_reminders, email_reminders)
         citizen = Citizen.objects.create(cpr=digits, **fields)
         now, today = clock.now(), clock.today()
         ContactGroupPeriod.objects.create(
@@ -148,6 +150,7 @@ def citizen_upsert(
     citizen = citizen_lock(existing)
     for key, value in fields.items():
         setattr(citizen, key, value)
+    _check_subscriptions(citizen.phone, citizen.email, sms_reminders, email_reminders)
     citizen.save()
     audit.record(actor, "citizen.update", citizen, purpose="opdatering", fields=sorted(fields))
     if jobcenter_on(citizen, clock.today()) != target:
