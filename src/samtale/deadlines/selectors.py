@@ -1,0 +1,59 @@
+"""Reads of deadlines. The status read is always the effective one for the day asked about, so a read
+never depends on the daily batch having run (the batch only makes it durable and reported)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from samtale.core.actors import Actor
+from samtale.deadlines import rules
+from samtale.deadlines.models import OPEN_STATUSES, Deadline
+
+
+def effective_status(deadline: Deadline, day: date) -> str:
+    return rules.effective_status(
+        deadline.status,
+        activation_date=deadline.activation_date,
+        deadline_date=deadline.deadline_date,
+        meeting_date=deadline.meeting_date,
+        expires=deadline.expires_on,
+        day=day,
+    )
+
+
+def deadline_open_for(citizen, today: date) -> Deadline | None:
+    """The citizen's open deadline (not_activated / active / fulfilled) as it stands on `today`, or None.
+    The returned object carries `effective` (its status on `today`)."""
+    deadline = (
+        Deadline.objects.filter(citizen=citizen, status__in=OPEN_STATUSES)
+        .select_related("conversation_type", "jobcenter", "fulfilled_by")
+        .first()
+    )
+    if deadline is None:
+        return None
+    deadline.effective = effective_status(deadline, today)
+    return deadline if deadline.effective in rules.OPEN else None
+
+
+def booking_horizon(citizen, conversation_type, today: date) -> date | None:
+    """R-DL-9: the last date a conversation of `conversation_type`'s family may take place — deadline
+    date + 7 — while the citizen has an open deadline of that family (also while not_activated).
+    None when there is no limit."""
+    family = getattr(conversation_type, "family", "")
+    if not family:
+        return None
+    deadline = deadline_open_for(citizen, today)
+    if deadline is None or deadline.conversation_type.family != family:
+        return None
+    return rules.horizon(deadline.deadline_date)
+
+
+def citizen_deadlines(actor: Actor, citizen) -> list[Deadline]:
+    """All of a citizen's deadlines, newest first, with their history. The caller has scoped the
+    citizen (citizens.selectors.citizen_get)."""
+    return list(
+        Deadline.objects.filter(citizen=citizen)
+        .select_related("conversation_type", "jobcenter", "caseworker", "fulfilled_by")
+        .prefetch_related("history")
+        .order_by("-created_at", "-id")
+    )
