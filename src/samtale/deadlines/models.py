@@ -65,6 +65,11 @@ class Deadline(BaseModel):
         "udløber", help_text="Første dag, hvor mere end 90 dage er gået siden oprettelsen (R-DL-10)"
     )
     closed_on = models.DateField("lukket", null=True, blank=True)
+    self_booking_obligatory = models.BooleanField(
+        "selvbooking obligatorisk",
+        default=False,
+        help_text="Kontaktgruppe 1: overskridelse giver afmelding (R-DL-15)",
+    )
 
     class Meta:
         verbose_name = "frist"
@@ -124,3 +129,17 @@ class DeadlineChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.old_status or '–'} → {self.new_status} ({self.event})"
+
+
+class BatchRun(models.Model):
+    """One row per day the daily batch has completed (R-DL-13: the next run catches up from here)."""
+
+    day = models.DateField(unique=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "dagskørsel"
+        verbose_name_plural = "dagskørsler"
+        ordering = ["-day"]
