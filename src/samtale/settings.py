@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "samtale.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -114,6 +115,14 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Front-end packages installed by `npm ci` (scripts/run, scripts/test) and served as our own static
+# files, never from a CDN: Det Fælles Designsystem (borger.dk theme) and htmx.
+NODE_MODULES = Path(os.environ.get("SAMTALE_NODE_MODULES", BASE_DIR.parent.parent / "node_modules"))
+STATICFILES_DIRS = [
+    (prefix, NODE_MODULES / package / "dist")
+    for prefix, package in (("dkfds", "dkfds"), ("htmx", "htmx.org"))
+    if (NODE_MODULES / package / "dist").is_dir()
+]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 SESSION_COOKIE_AGE = int(os.environ.get("SAMTALE_SESSION_SECONDS", 30 * 60))
@@ -126,6 +135,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_HSTS_SECONDS = int(os.environ.get("SAMTALE_HSTS_SECONDS", 31536000 if SESSION_COOKIE_SECURE else 0))
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy without inline script: samtale.core.security.DEFAULT_CSP unless SAMTALE_CSP is set.
+CONTENT_SECURITY_POLICY = os.environ.get("SAMTALE_CSP")
 
 TASKS = {
     "default": {
@@ -137,6 +148,22 @@ EMAIL_BACKEND = os.environ.get("SAMTALE_EMAIL_BACKEND", "django.core.mail.backen
 EMAIL_HOST = os.environ.get("SAMTALE_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("SAMTALE_EMAIL_PORT", 25))
 DEFAULT_FROM_EMAIL = os.environ.get("SAMTALE_EMAIL_FROM", "Jobcentret <noreply@samtale.local>")
+EMAIL_HOST_USER = os.environ.get("SAMTALE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("SAMTALE_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("SAMTALE_EMAIL_USE_TLS")
+EMAIL_TIMEOUT = float(os.environ.get("SAMTALE_EMAIL_TIMEOUT", 30))
+
+# SMS and e-mail through the outbox (messaging app), delivered by `samtale worker`.
+SMS_GATEWAY = os.environ.get("SAMTALE_SMS_GATEWAY", "console")  # console | http
+SMS_URL = os.environ.get("SAMTALE_SMS_URL", "")
+SMS_TOKEN = os.environ.get("SAMTALE_SMS_TOKEN", "")
+SMS_TIMEOUT_SECONDS = float(os.environ.get("SAMTALE_SMS_TIMEOUT", 10))
+SMS_CALLBACK_URL = os.environ.get("SAMTALE_SMS_CALLBACK_URL", "")
+SMS_CALLBACK_SECRET = os.environ.get("SAMTALE_SMS_CALLBACK_SECRET", "")
+MESSAGE_MAX_ATTEMPTS = int(os.environ.get("SAMTALE_MESSAGE_MAX_ATTEMPTS", 8))
+MESSAGE_BACKOFF_SECONDS = float(os.environ.get("SAMTALE_MESSAGE_BACKOFF_SECONDS", 30))
+MESSAGE_BACKOFF_MAX_SECONDS = float(os.environ.get("SAMTALE_MESSAGE_BACKOFF_MAX_SECONDS", 6 * 3600))
+MESSAGE_LEASE_SECONDS = float(os.environ.get("SAMTALE_MESSAGE_LEASE_SECONDS", 120))
 
 LOGGING = {
     "version": 1,

@@ -1,13 +1,24 @@
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+from samtale.messaging.worker import OutboxWorker
 
 
 class Command(BaseCommand):
-    help = "Baggrundsarbejderen: afvikler opgaver fra databasekøen (beskeder, webhooks)."
+    help = (
+        "Baggrundsarbejderen: sender SMS'er og e-mails fra beskedkøen (med lås, genforsøg og "
+        "eksponentiel ventetid) og afvikler opgaver fra databasekøen (django-tasks)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=1.0, help="sekunder mellem opslag i køen")
-        parser.add_argument("--batch", action="store_true", help="stop, når køen er tom")
+        parser.add_argument("--batch", action="store_true", help="stop, når intet er klar til afsendelse")
+        parser.add_argument("--limit", type=int, default=20, help="beskeder pr. runde")
+        parser.add_argument(
+            "--id", dest="worker_id", default=None, help="arbejderens navn (standard: vært:pid)"
+        )
 
-    def handle(self, *args, **opts):
-        call_command("db_worker", interval=opts["interval"], batch=opts["batch"])
+    def handle(self, *args, interval, batch, limit, worker_id, **opts):
+        worker = OutboxWorker(worker_id=worker_id, interval=interval, limit=limit)
+        worker.install_signals()
+        self.stdout.write(f"Arbejder {worker.worker_id} kører (stop med Ctrl+C).")
+        worker.run(batch=batch)

@@ -1,0 +1,71 @@
+"""Pure rules of the outbox: which status may follow which (updates only move forward), the retry
+back-off, which deadline reminder a day calls for, and Danish dates. No ORM, no clock."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from samtale.messaging.models import MessageKind, MessageStatus
+
+S = MessageStatus
+
+# new status -> the statuses it may replace. Anything else is a late or stale update and is ignored:
+# a late "sent" never undoes "delivered", a worker whose lease ran out never overwrites the outcome of
+# the worker that took over, a cancelled or dead message stays so (except for the provider's own word
+# that it was delivered after all).
+PREDECESSORS: dict[str, frozenset[str]] = {
+    S.SENDING: frozenset({S.QUEUED, S.FAILED, S.SENDING}),
+    S.SENT: frozenset({S.SENDING, S.FAILED}),
+    S.DELIVERED: frozenset({S.SENDING, S.SENT, S.FAILED, S.DEAD}),
+    S.FAILED: frozenset({S.SENDING}),
+    S.DEAD: frozenset({S.SENDING, S.SENT, S.FAILED}),
+    S.CANCELLED: frozenset({S.QUEUED, S.FAILED, S.SENDING}),
+}
+FINAL = frozenset({S.DELIVERED, S.DEAD, S.CANCELLED})
+
+
+def may_move(old: str, new: str) -> bool:
+    return old in PREDECESSORS.get(new, frozenset())
+
+
+def backoff_seconds(attempt: int, *, base: float, cap: float) -> float:
+    """Exponential back-off after the `attempt`-th failed attempt (1-based): base, 2·base, 4·base …,
+    never more than cap."""
+    return min(cap, base * (2 ** max(0, attempt - 1)))
+
+
+# Days before the deadline date on which R-NT-6 sends a reminder (seed 004 § 2.3.2 and § 2.3.3).
+REMINDER_DAYS = {8: MessageKind.DEADLINE_8_DAYS, 3: MessageKind.DEADLINE_3_DAYS}
+
+
+def deadline_reminder_due(deadline_date: date, day: date) -> str | None:
+    """The reminder kind due on `day` for a deadline on `deadline_date`, or None."""
+    return REMINDER_DAYS.get((deadline_date - day).days)
+
+
+MONTHS = [
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+WEEKDAYS = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
+
+
+def danish_date(d: date, *, weekday: bool = False) -> str:
+    """ "10. juli 2017", or with the weekday "mandag den 10. juli 2017" (R-NT-5)."""
+    text = f"{d.day}. {MONTHS[d.month - 1]} {d.year}"
+    return f"{WEEKDAYS[d.weekday()]} den {text}" if weekday else text
+
+
+def danish_time(local_moment: datetime) -> str:
+    """ "kl. 9.30" — Danish clock style; the caller passes a Copenhagen-local datetime."""
+    return f"kl. {local_moment.hour}.{local_moment.minute:02d}"

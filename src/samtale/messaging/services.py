@@ -1,0 +1,470 @@
+"""Writes of the messaging app: putting messages in the outbox (in the caller's transaction), the
+reactions to deadlines and bookings, and the worker's side: claim with a lease, send, record, retry.
+
+Every status change goes through `_move`, a conditional UPDATE that only replaces the statuses
+`rules.PREDECESSORS` allows, and writes a history row when (and only when) it changed something."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
+
+from samtale.core import clock
+from samtale.core.errors import InvalidInput, NotFound
+from samtale.messaging import gateways, texts
+from samtale.messaging.models import DEADLINE_KINDS, Channel, Message, MessageEvent, MessageKind
+from samtale.messaging.models import MessageStatus as S
+from samtale.messaging.rules import PREDECESSORS, backoff_seconds, deadline_reminder_due
+
+logger = logging.getLogger(__name__)
+K = MessageKind
+
+
+# Putting messages in the outbox ---------------------------------------------------------------
+
+
+def subscribed_channels(citizen) -> list[tuple[str, str]]:
+    """(channel, recipient) for each channel the citizen has chosen and can be reached on."""
+    out = []
+    if citizen.sms_reminders and citizen.phone:
+        out.append((Channel.SMS.value, citizen.phone))
+    if citizen.email_reminders and citizen.email:
+        out.append((Channel.EMAIL.value, citizen.email))
+    return out
+
+
+def message_enqueue(
+    *,
+    citizen,
+    kind: str,
+    channel: str,
+    recipient: str,
+    subject: str,
+    text: str,
+    idempotency_key: str,
+    deadline_ref=None,
+    booking=None,
+    attachment: str = "",
+    not_before: datetime | None = None,
+) -> Message | None:
+    """One message into the outbox, in the caller's transaction. Returns None when a message with
+    this idempotency key exists already (the batch ran twice, a hook fired twice)."""
+    if Message.objects.filter(idempotency_key=idempotency_key).exists():
+        return None
+    now = clock.now()
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent twin must not break the caller
+            message = Message.objects.create(
+                citizen=citizen,
+                kind=kind,
+                channel=channel,
+                recipient=recipient,
+                subject=subject,
+                text=text,
+                attachment=attachment,
+                deadline_ref=deadline_ref,
+                booking=booking,
+                idempotency_key=idempotency_key,
+                status=S.QUEUED,
+                next_attempt_at=not_before or now,
+            )
+    except IntegrityError:
+        return None
+    MessageEvent.objects.create(message=message, at=now, status=S.QUEUED, detail="Lagt i kø")
+    return message
+
+
+def deadline_messages_enqueue(*, deadline, kind: str) -> list[Message]:
+    """R-NT-6: the seed's SMS and e-mail for a deadline, to each channel the citizen subscribes to,
+    at most once per deadline, kind and channel."""
+    citizen = deadline.citizen
+    made = []
+    for channel, recipient in subscribed_channels(citizen):
+        rendered = texts.deadline_text(kind, channel, deadline.deadline_date)
+        message = message_enqueue(
+            citizen=citizen,
+            kind=kind,
+            channel=channel,
+            recipient=recipient,
+            subject=rendered.subject,
+            text=rendered.text,
+            idempotency_key=f"deadline:{deadline.public_id}:{kind}:{channel}",
+            deadline_ref=deadline.public_id,
+        )
+        if message is not None:
+            made.append(message)
+    return made
+
+
+def booking_messages_enqueue(*, booking, kind: str, key: str, old_start=None) -> list[Message]:
+    from samtale.messaging.ics import booking_ics
+
+    citizen = booking.citizen
+    made = []
+    ics = ""
+    for channel, recipient in subscribed_channels(citizen):
+        rendered = texts.booking_text(kind, channel, booking, old_start=old_start)
+        if channel == Channel.EMAIL and not ics:
+            ics = booking_ics(booking).decode()
+        message = message_enqueue(
+            citizen=citizen,
+            kind=kind,
+            channel=channel,
+            recipient=recipient,
+            subject=rendered.subject,
+            text=rendered.text,
+            idempotency_key=f"booking:{booking.public_id}:{key}:{channel}",
+            booking=booking,
+            attachment=ics if channel == Channel.EMAIL else "",
+        )
+        if message is not None:
+            made.append(message)
+    return made
+
+
+# Reactions (hooks appended in MessagingConfig.ready) --------------------------------------------
+
+
+def on_deadline_status_changed(*, deadline, old, new, today, **_) -> None:
+    """R-NT-6: the first reminder when the deadline becomes visible — created active, or activated."""
+    if new == "active" and old in (None, "not_activated"):
+        deadline_messages_enqueue(deadline=deadline, kind=K.DEADLINE_NEW)
+
+
+def on_booking_changed(*, actor, booking, kind, old, **_) -> None:
+    """Confirmation, move and cancellation notices for a planned conversation in the future."""
+    from samtale.messaging.ics import booking_sequence
+
+    now = clock.now()
+    if kind == "created":
+        if booking.start > now:
+            message_kind = K.BOOKING_CONFIRMED if booking.self_booked else K.BOOKING_SUMMONS
+            booking_messages_enqueue(booking=booking, kind=message_kind, key="created")
+    elif kind in ("moved", "rebooked"):
+        if booking.start > now:
+            old_start = _parse_moment((old or {}).get("start"))
+            booking_messages_enqueue(
+                booking=booking,
+                kind=K.BOOKING_MOVED,
+                key=f"moved:{booking_sequence(booking)}:{booking.start.isoformat()}",
+                old_start=old_start,
+            )
+    elif kind == "cancelled":
+        if booking.start > now:
+            booking_messages_enqueue(booking=booking, kind=K.BOOKING_CANCELLED, key="cancelled")
+
+
+def _parse_moment(value) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def daily_messages(day: date, out=None) -> dict[str, int]:
+    """The daily step (`samtale daily`, after the deadline transitions): R-NT-6's 8- and 3-day
+    reminders for active deadlines, and the reminder the day before a planned conversation.
+    Idempotent: the idempotency keys make a second run for the same day add nothing."""
+    from samtale.bookings.models import Booking
+    from samtale.deadlines.models import Deadline
+
+    subscribed = Q(citizen__sms_reminders=True, citizen__phone__gt="") | Q(
+        citizen__email_reminders=True, citizen__email__gt=""
+    )
+    counts = {"deadline_reminders": 0, "booking_reminders": 0}
+    for days, kind in ((8, K.DEADLINE_8_DAYS), (3, K.DEADLINE_3_DAYS)):
+        due = (
+            Deadline.objects.filter(subscribed, status="active", deadline_date=day + timedelta(days=days))
+            .select_related("citizen")
+            .order_by("id")
+        )
+        for deadline in due.iterator(chunk_size=500):
+            assert deadline_reminder_due(deadline.deadline_date, day) == kind
+            with transaction.atomic():
+                counts["deadline_reminders"] += len(deadline_messages_enqueue(deadline=deadline, kind=kind))
+    tomorrow = day + timedelta(days=1)
+    meetings = (
+        Booking.objects.filter(
+            subscribed,
+            status="planned",
+            start__gte=clock.start_of_day(tomorrow),
+            start__lt=clock.end_of_day(tomorrow),
+        )
+        .select_related("citizen", "jobcenter", "conversation_type", "contact_form")
+        .order_by("id")
+    )
+    for booking in meetings.iterator(chunk_size=500):
+        with transaction.atomic():
+            counts["booking_reminders"] += len(
+                booking_messages_enqueue(
+                    booking=booking, kind=K.BOOKING_REMINDER, key=f"reminder:{tomorrow.isoformat()}"
+                )
+            )
+    _say(
+        out,
+        f"Beskeder: {counts['deadline_reminders']} fristpåmindelser og "
+        f"{counts['booking_reminders']} mødepåmindelser lagt i kø for {day.isoformat()}",
+    )
+    return counts
+
+
+def _say(out, line: str) -> None:
+    if out is None:
+        return
+    if isinstance(out, list):
+        out.append(line)
+    elif hasattr(out, "write"):
+        out.write(line)
+    elif callable(out):
+        out(line)
+
+
+# Status changes --------------------------------------------------------------------------------
+
+
+def _move(message_id: int, new: str, *, token=None, detail: str = "", worker: str = "", **fields) -> bool:
+    """Change the status only if the current one may be replaced by `new` (and, for a worker, only
+    while it still holds the claim). Writes the history row. Returns whether it changed."""
+    now = clock.now()
+    qs = Message.objects.filter(pk=message_id, status__in=PREDECESSORS[new])
+    if token is not None:
+        qs = qs.filter(claim_token=token)
+    with transaction.atomic():
+        changed = qs.update(status=new, updated_at=now, **fields)
+        if changed:
+            attempt = Message.objects.filter(pk=message_id).values_list("attempts", flat=True).first() or 0
+            MessageEvent.objects.create(
+                message_id=message_id, at=now, status=new, attempt=attempt, worker=worker, detail=detail
+            )
+    return bool(changed)
+
+
+def _claimable(now: datetime) -> Q:
+    return Q(status__in=[S.QUEUED, S.FAILED], next_attempt_at__lte=now) | Q(
+        status=S.SENDING, locked_until__lt=now
+    )
+
+
+def messages_claim(*, worker_id: str, limit: int = 20) -> list[Message]:
+    """Take up to `limit` due messages for this worker with a lease. PostgreSQL: the candidates are
+    read with FOR UPDATE SKIP LOCKED, so two workers never wait for or take the same rows; SQLite:
+    the transaction holds the write lock (IMMEDIATE) and the UPDATE repeats the condition. A message
+    whose worker died becomes claimable again when its lease runs out."""
+    now = clock.now()
+    lease = timedelta(seconds=settings.MESSAGE_LEASE_SECONDS)
+    token = uuid.uuid4()
+    with transaction.atomic():
+        candidates = Message.objects.filter(_claimable(now)).order_by("next_attempt_at", "id")
+        if connection.features.has_select_for_update_skip_locked:
+            candidates = candidates.select_for_update(skip_locked=True)
+        ids = list(candidates.values_list("id", flat=True)[:limit])
+        if not ids:
+            return []
+        Message.objects.filter(_claimable(now), pk__in=ids).update(
+            status=S.SENDING,
+            locked_by=worker_id[:100],
+            locked_until=now + lease,
+            claim_token=token,
+            attempts=F("attempts") + 1,
+            updated_at=now,
+        )
+        claimed = list(
+            Message.objects.filter(claim_token=token).select_related("citizen", "booking").order_by("id")
+        )
+        MessageEvent.objects.bulk_create(
+            [
+                MessageEvent(
+                    message=m,
+                    at=now,
+                    status=S.SENDING,
+                    attempt=m.attempts,
+                    worker=worker_id[:100],
+                    detail=f"Forsøg {m.attempts}",
+                )
+                for m in claimed
+            ]
+        )
+    return claimed
+
+
+def _still_wanted(message: Message) -> str:
+    """Why a queued message should no longer go out ("" = send it): the citizen unsubscribed or
+    changed number/address, the deadline got booked or closed, the meeting was moved or cancelled."""
+    citizen = message.citizen
+    citizen.refresh_from_db(fields=["sms_reminders", "email_reminders", "phone", "email"])
+    if message.channel == Channel.SMS and (not citizen.sms_reminders or citizen.phone != message.recipient):
+        return "Borgeren er afmeldt SMS eller har skiftet nummer"
+    if message.channel == Channel.EMAIL and (
+        not citizen.email_reminders or citizen.email != message.recipient
+    ):
+        return "Borgeren er afmeldt e-mail eller har skiftet adresse"
+    if message.kind in DEADLINE_KINDS:
+        from samtale.deadlines.models import Deadline
+
+        status = (
+            Deadline.objects.filter(public_id=message.deadline_ref).values_list("status", flat=True).first()
+        )
+        if status != "active":
+            return "Fristen er ikke længere aktiv (booket eller lukket)"
+    if message.kind == K.BOOKING_REMINDER and message.booking is not None:
+        booking = message.booking
+        booking.refresh_from_db(fields=["status", "start"])
+        day = message.idempotency_key.split(":")[3]
+        if booking.status != "planned" or clock.local_date(booking.start).isoformat() != day:
+            return "Mødet er flyttet eller aflyst"
+    if message.kind in (K.BOOKING_SUMMONS, K.BOOKING_CONFIRMED) and message.booking is not None:
+        message.booking.refresh_from_db(fields=["status"])
+        if message.booking.status == "cancelled":
+            return "Mødet er aflyst"
+    return ""
+
+
+def message_deliver(message: Message, *, worker_id: str, sms=None) -> str:
+    """Send one claimed message and record the outcome. Returns the new status."""
+    now = clock.now()
+    token = message.claim_token
+    lease = timedelta(seconds=settings.MESSAGE_LEASE_SECONDS)
+    # Renew the lease right before sending: a worker that lost its lease (it was too slow, another
+    # worker took over) must not send.
+    renewed = Message.objects.filter(pk=message.pk, claim_token=token, status=S.SENDING).update(
+        locked_until=now + lease
+    )
+    if not renewed:
+        return "lost"
+    max_attempts = settings.MESSAGE_MAX_ATTEMPTS
+    if message.attempts > max_attempts:
+        _move(
+            message.pk,
+            S.DEAD,
+            token=token,
+            worker=worker_id,
+            detail="Opgivet efter for mange afbrudte forsøg",
+        )
+        return S.DEAD
+    reason = _still_wanted(message)
+    if reason:
+        _move(message.pk, S.CANCELLED, token=token, worker=worker_id, detail=reason, locked_until=None)
+        return S.CANCELLED
+    try:
+        if message.channel == Channel.SMS:
+            result = (sms or gateways.sms_gateway()).send(
+                to=message.recipient, text=message.text, idempotency_key=message.idempotency_key
+            )
+        else:
+            result = gateways.send_email(
+                to=message.recipient,
+                subject=message.subject,
+                text=message.text,
+                idempotency_key=message.idempotency_key,
+                ics=message.attachment,
+            )
+    except gateways.GatewayError as exc:
+        error = str(exc)
+        if exc.permanent or message.attempts >= max_attempts:
+            _move(
+                message.pk,
+                S.DEAD,
+                token=token,
+                worker=worker_id,
+                detail=error,
+                last_error=error,
+                locked_until=None,
+            )
+            return S.DEAD
+        wait = backoff_seconds(
+            message.attempts,
+            base=settings.MESSAGE_BACKOFF_SECONDS,
+            cap=settings.MESSAGE_BACKOFF_MAX_SECONDS,
+        )
+        retry_at = clock.now() + timedelta(seconds=wait)
+        _move(
+            message.pk,
+            S.FAILED,
+            token=token,
+            worker=worker_id,
+            detail=f"{error} Nyt forsøg {clock.local(retry_at):%d-%m-%Y %H:%M:%S}.",
+            last_error=error,
+            next_attempt_at=retry_at,
+            locked_until=None,
+        )
+        return S.FAILED
+    done = clock.now()
+    new = S.DELIVERED if result.delivered else S.SENT
+    fields = {"provider_reference": result.reference, "sent_at": done, "locked_until": None}
+    if result.delivered:
+        fields["delivered_at"] = done
+    detail = f"Modtaget af {'SMS-udbyderen' if message.channel == Channel.SMS else 'mailserveren'}"
+    if not _move(message.pk, new, token=token, worker=worker_id, detail=detail, **fields):
+        # A receipt may have beaten us to it (already delivered): keep the reference, not the status.
+        Message.objects.filter(pk=message.pk, provider_reference="").update(
+            provider_reference=result.reference, sent_at=done
+        )
+    return new
+
+
+def messages_deliver_due(*, worker_id: str, limit: int = 20, sms=None) -> int:
+    """One round of the worker: claim and deliver. Returns how many messages it handled."""
+    claimed = messages_claim(worker_id=worker_id, limit=limit)
+    for message in claimed:
+        try:
+            message_deliver(message, worker_id=worker_id, sms=sms)
+        except Exception:
+            # Never let one message stop the worker; the lease makes it claimable again.
+            logger.exception("Besked %s kunne ikke behandles", message.public_id)
+    return len(claimed)
+
+
+# Delivery receipts ------------------------------------------------------------------------------
+
+RECEIPT_STATUSES = {"delivered": S.DELIVERED, "failed": S.DEAD, "undeliverable": S.DEAD, "sent": S.SENT}
+
+
+def sms_receipt_record(
+    *, idempotency_key: str = "", reference: str = "", status: str, error: str = ""
+) -> Message:
+    """A delivery receipt from the SMS provider. Forward only: a late "sent" after "delivered"
+    changes nothing (and is not an error: providers resend receipts)."""
+    new = RECEIPT_STATUSES.get((status or "").strip().lower())
+    if new is None:
+        raise InvalidInput(
+            "Ukendt status i kvitteringen (delivered, failed, undeliverable eller sent).",
+            code="invalid_receipt_status",
+            field="status",
+        )
+    if idempotency_key:
+        message = Message.objects.filter(idempotency_key=idempotency_key, channel=Channel.SMS).first()
+    elif reference:
+        message = Message.objects.filter(provider_reference=reference, channel=Channel.SMS).first()
+    else:
+        raise InvalidInput(
+            "Kvitteringen skal angive idempotency_key eller reference.",
+            code="missing_field",
+            field="reference",
+        )
+    if message is None:
+        raise NotFound("Beskeden findes ikke.", code="message_not_found")
+    now = clock.now()
+    fields: dict = {}
+    detail = "Kvittering fra SMS-udbyderen: "
+    if new == S.DELIVERED:
+        fields["delivered_at"] = now
+        detail += "leveret"
+    elif new == S.DEAD:
+        fields["last_error"] = (error or "Udbyderen kunne ikke levere beskeden")[:500]
+        detail += f"ikke leveret ({fields['last_error']})"
+    else:
+        detail += "sendt"
+    if reference and not message.provider_reference:
+        fields["provider_reference"] = reference[:200]
+    _move(message.pk, new, detail=detail, **fields)
+    message.refresh_from_db()
+    return message

@@ -1,0 +1,146 @@
+"""What the citizen receives. The deadline reminders are seed 004 § 2.3 word for word (its own
+quirks kept: "Husk, du booke" in § 2.3.2, "SMS- og huskeservice" in § 2.3.3), with [DATO] filled in
+as a Danish date ("senest den 10. juli 2017"). The booking messages are ours: time in Copenhagen,
+place or phone number — never the CPR number, never the description or other case details."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import phonenumbers
+
+from samtale.core import clock
+from samtale.messaging.models import Channel, MessageKind
+from samtale.messaging.rules import danish_date, danish_time
+
+K = MessageKind
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+
+
+# Seed 004 § 2.3: the SMS and e-mail texts, [DATO] → the deadline date.
+SMS_SIGNATURE = "Vh. Jobcentret\nSms kan ikke besvares og kan afmeldes på Jobnet"
+EMAIL_FOOTER = (
+    "Venlig hilsen\nDit Jobcenter\n\n"
+    "Det er ikke muligt at svare på denne email, da den er automatisk genereret\n"
+    "Du kan afmelde dig at modtage mail omkring dette emne. Du afmelder dig via Jobnets SMS- og "
+    "e-mailservice på www.jobnet.dk. Du har mulighed for igen at tilmelde dig, dette kan du også gøre "
+    "via Jobnets SMS- og {service}"
+)
+DEADLINE_TEXTS: dict[tuple[str, str], str] = {
+    (K.DEADLINE_NEW, Channel.SMS): (
+        "Husk at booke møde med os på Jobnet. Det skal bookes senest den [DATO].\n\n" + SMS_SIGNATURE
+    ),
+    (K.DEADLINE_NEW, Channel.EMAIL): (
+        "Husk, du skal booke møde med os på Jobnet, www.jobnet.dk. Det skal bookes senest den [DATO].\n\n"
+        + EMAIL_FOOTER.format(service="e-mailservice")
+    ),
+    (K.DEADLINE_8_DAYS, Channel.SMS): (
+        "Husk at booke møde med os på Jobnet. Det skal bookes inden 8 dage, senest den [DATO]\n\n"
+        + SMS_SIGNATURE
+    ),
+    (K.DEADLINE_8_DAYS, Channel.EMAIL): (
+        "Husk, du booke møde med os på Jobnet www.jobnet.dk\n"
+        "Det skal bookes inden 8 dage, senest den [DATO].\n\n" + EMAIL_FOOTER.format(service="e-mailservice")
+    ),
+    (K.DEADLINE_3_DAYS, Channel.SMS): (
+        "Husk at booke et møde med os på Jobnet. Det skal bookes inden 3 dage, senest den [DATO]\n\n"
+        + SMS_SIGNATURE
+    ),
+    (K.DEADLINE_3_DAYS, Channel.EMAIL): (
+        "Husk, du skal booke møde med os på Jobnet www.jobnet.dk\n"
+        "Det skal bookes inden 3 dage, senest den [DATO].\n\n" + EMAIL_FOOTER.format(service="huskeservice")
+    ),
+}
+DEADLINE_SUBJECTS = {
+    K.DEADLINE_NEW: "Du har fået en frist for at booke møde med jobcentret",
+    K.DEADLINE_8_DAYS: "Husk at booke møde med jobcentret – 8 dage tilbage",
+    K.DEADLINE_3_DAYS: "Husk at booke møde med jobcentret – 3 dage tilbage",
+}
+
+
+def deadline_text(kind: str, channel: str, deadline_date: date) -> Rendered:
+    text = DEADLINE_TEXTS[(kind, channel)].replace("[DATO]", danish_date(deadline_date))
+    return Rendered(subject=DEADLINE_SUBJECTS[kind] if channel == Channel.EMAIL else "", text=text)
+
+
+# Booking messages -------------------------------------------------------------------------------
+
+
+def format_phone(number: str) -> str:
+    """ "+4533445566" → "33 44 55 66" for Danish numbers; others in international form."""
+    try:
+        parsed = phonenumbers.parse(number, "DK")
+    except phonenumbers.NumberParseException:
+        return number
+    fmt = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if parsed.country_code == 45
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(parsed, fmt)
+
+
+def when(start: datetime) -> str:
+    local = clock.local(start)
+    return f"{danish_date(local.date(), weekday=True)} {danish_time(local)}"
+
+
+def where(booking) -> str:
+    """Place or phone arrangement, from the planned conversation's own fields (§ 20 nr. 5–8)."""
+    form = booking.contact_form
+    if form.personal_attendance:
+        place = ", ".join(p for p in (booking.location.strip(), booking.address.strip()) if p)
+        return f"Sted: {place}." if place else "Mødet er et personligt fremmøde."
+    if form.by_phone:
+        if booking.who_calls == "citizen" and booking.phone_to_call:
+            return f"Det er et telefonmøde. Du skal ringe til {format_phone(booking.phone_to_call)}."
+        return "Det er et telefonmøde. Jobcentret ringer til dig."
+    return f"Samtaleform: {form.label}."
+
+
+def _meeting(booking) -> str:
+    return booking.conversation_type.label.lower()
+
+
+def booking_text(kind: str, channel: str, booking, *, old_start: datetime | None = None) -> Rendered:
+    meeting = _meeting(booking)
+    at = when(booking.start)
+    place = where(booking)
+    if kind == K.BOOKING_SUMMONS:
+        subject = "Du er indkaldt til møde med jobcentret"
+        lead = f"Du er indkaldt til {meeting} med jobcentret {at}.\n{place}"
+    elif kind == K.BOOKING_CONFIRMED:
+        subject = "Bekræftelse på din booking"
+        lead = f"Du har booket {meeting} med jobcentret {at}.\n{place}"
+    elif kind == K.BOOKING_MOVED:
+        subject = "Dit møde med jobcentret er flyttet"
+        before = f" {when(old_start)}" if old_start else ""
+        lead = f"Dit møde med jobcentret{before} er flyttet.\nDin {meeting} er nu {at}.\n{place}"
+    elif kind == K.BOOKING_CANCELLED:
+        subject = "Dit møde med jobcentret er aflyst"
+        lead = f"Din {meeting} med jobcentret {at} er aflyst."
+    elif kind == K.BOOKING_REMINDER:
+        subject = "Påmindelse: du har møde med jobcentret i morgen"
+        lead = f"Husk din {meeting} med jobcentret i morgen, {at}.\n{place}"
+    else:  # pragma: no cover - the kinds are a closed set
+        raise ValueError(kind)
+    if channel == Channel.SMS:
+        return Rendered(subject="", text=f"{lead}\nSe mødet på Jobnet.\n\n{SMS_SIGNATURE}")
+    calendar = (
+        "Vi har vedhæftet en kalenderfil, så mødet kan fjernes fra din kalender."
+        if kind == K.BOOKING_CANCELLED
+        else "Vi har vedhæftet en kalenderfil, så du kan sætte mødet i din kalender."
+    )
+    jobcenter = booking.jobcenter.name if booking.jobcenter_id else "Dit Jobcenter"
+    text = (
+        f"{lead}\n\n{calendar}\nDu kan se dine møder på Jobnet, www.jobnet.dk.\n\n"
+        f"Venlig hilsen\n{jobcenter}\n\n"
+        "Det er ikke muligt at svare på denne email, da den er automatisk genereret"
+    )
+    return Rendered(subject=subject, text=text)
