@@ -135,9 +135,9 @@ def _fulfilling_bookings(citizen: Citizen, conversation_type: ConversationType, 
     from samtale.bookings.models import Booking
 
     candidates = (
-        Booking.objects.filter(
-            citizen=citizen, status="planned", start__gte=clock.start_of_day(clock.local_date(now))
-        )
+        # Only conversations still to come: one whose time has passed but that is not yet registered
+        # held/no-show does not fulfil a new deadline (seed 004 Bilag 1, S-5: "ny frist → Aktiv frist").
+        Booking.objects.filter(citizen=citizen, status="planned", start__gt=now)
         .select_related("conversation_type", "offer")
         .order_by("start", "id")
     )
