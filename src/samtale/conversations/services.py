@@ -411,7 +411,9 @@ def held_conversation_register(
     _check_held_order(citizen, clean)
     if booking is not None:
         booking.refresh_from_db()
-        if booking.status != "planned":
+        # A planned conversation becomes held; one marked no-show by mistake may still become held
+        # (booking_mark_held decides, R-PC-3). A held or cancelled one cannot get a second registration.
+        if booking.status not in ("planned", "no_show"):
             raise Conflict(
                 f"Den planlagte samtale er {booking.get_status_display().lower()} og kan ikke registreres som "
                 "afholdt.",
