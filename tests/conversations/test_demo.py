@@ -1,0 +1,17 @@
+import pytest
+
+from samtale.conversations.models import HeldConversation
+from samtale.core import demo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_history_is_realistic_and_idempotent():
+    demo.load()
+    count = HeldConversation.objects.count()
+    assert count > 30
+    kinds = set(HeldConversation.objects.values_list("conversation_type__code", flat=True))
+    assert {4, 7, 17, 901, 902} <= kinds
+    assert HeldConversation.objects.filter(participants__role__code="tolk").exists()
+    demo.load()
+    assert HeldConversation.objects.count() == count
