@@ -16,18 +16,28 @@ class MeetingOffer(BaseModel):
     jobcenter = models.ForeignKey("organisations.Jobcenter", on_delete=models.PROTECT, related_name="offers")
     title = models.CharField("titel", max_length=200)
     description = models.TextField("beskrivelse", blank=True)
-    conversation_type = models.ForeignKey("codes.ConversationType", on_delete=models.PROTECT, verbose_name="samtaletype")
+    conversation_type = models.ForeignKey(
+        "codes.ConversationType", on_delete=models.PROTECT, verbose_name="samtaletype"
+    )
     contact_forms = models.ManyToManyField("codes.ContactForm", verbose_name="mulige kontaktformer")
-    meeting_form = models.CharField("mødeform", max_length=20, choices=MeetingForm.choices, default=MeetingForm.INDIVIDUAL)
+    meeting_form = models.CharField(
+        "mødeform", max_length=20, choices=MeetingForm.choices, default=MeetingForm.INDIVIDUAL
+    )
     location = models.CharField("lokation", max_length=200, blank=True)
-    address = models.CharField("adresse", max_length=300, blank=True, help_text="Ved personligt fremmøde (§ 20 nr. 7)")
-    phone_to_call = models.CharField("telefonnummer borgeren ringer til", max_length=20, blank=True, help_text="§ 20 nr. 8")
+    address = models.CharField(
+        "adresse", max_length=300, blank=True, help_text="Ved personligt fremmøde (§ 20 nr. 7)"
+    )
+    phone_to_call = models.CharField(
+        "telefonnummer borgeren ringer til", max_length=20, blank=True, help_text="§ 20 nr. 8"
+    )
     contact_groups = models.ManyToManyField("codes.ContactGroup", verbose_name="kan bookes af kontaktgrupper")
     fulfils_deadline = models.BooleanField("indfrier frist af samme samtaletype", default=True)
     rebooking_allowed = models.BooleanField("ombooking mulig", default=True)
     rebooking_cutoff_hours = models.PositiveIntegerField("frist for ombooking (timer før start)", default=24)
     cancellation_allowed = models.BooleanField("aflysning mulig", default=True)
-    cancellation_cutoff_hours = models.PositiveIntegerField("frist for aflysning (timer før start)", default=24)
+    cancellation_cutoff_hours = models.PositiveIntegerField(
+        "frist for aflysning (timer før start)", default=24
+    )
     min_notice_hours = models.PositiveIntegerField("varsel for booking (timer før start)", default=2)
     caseworker_visible = models.BooleanField("sagsbehandler synlig for borger", default=True)
     active = models.BooleanField("udstillet", default=True)
@@ -67,7 +77,9 @@ class Slot(BaseModel):
 
     offer = models.ForeignKey(MeetingOffer, on_delete=models.PROTECT, related_name="slots")
     caseworker = models.ForeignKey("organisations.Caseworker", on_delete=models.PROTECT, related_name="slots")
-    schedule = models.ForeignKey(WeeklySchedule, null=True, blank=True, on_delete=models.SET_NULL, related_name="slots")
+    schedule = models.ForeignKey(
+        WeeklySchedule, null=True, blank=True, on_delete=models.SET_NULL, related_name="slots"
+    )
     start = models.DateTimeField(db_index=True)
     end = models.DateTimeField()
     capacity = models.PositiveIntegerField(default=1)
@@ -79,9 +91,13 @@ class Slot(BaseModel):
         verbose_name_plural = "ledige tider"
         ordering = ["start"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="slot_end_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="slot_end_after_start"
+            ),
             models.CheckConstraint(condition=models.Q(capacity__gte=1), name="slot_capacity_positive"),
-            models.CheckConstraint(condition=models.Q(booked__lte=models.F("capacity")), name="slot_booked_within_capacity"),
+            models.CheckConstraint(
+                condition=models.Q(booked__lte=models.F("capacity")), name="slot_booked_within_capacity"
+            ),
         ]
         indexes = [models.Index(fields=["offer", "status", "start"])]
 

@@ -1,0 +1,667 @@
+"""Writes for planned conversations (SPEC.md § 4): summons, self-booking, rebooking, move, cancel,
+no-show, held, seen. Each service runs in one transaction, locks the citizen first (ARCHITECTURE.md
+"One citizen at a time"), writes a history row, one report event (R-PC-7/8) and calls the
+`BOOKING_CHANGED` hooks inside the same transaction."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from samtale.bookings import rules
+from samtale.bookings.models import Booking, BookingChange, BookingStatus, WhoCalls
+from samtale.bookings.selectors import planned_family_bookings, self_booking_block, slot_refusal
+from samtale.citizens.models import Citizen
+from samtale.citizens.selectors import contact_group_on, jobcenter_on
+from samtale.citizens.services import citizen_lock
+from samtale.codes.models import CancellationReason, ContactForm, ConversationType
+from samtale.codes.selectors import get_code
+from samtale.core import audit, clock
+from samtale.core.actors import Actor
+from samtale.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from samtale.organisations.models import Caseworker
+from samtale.reporting.services import report
+from samtale.scheduling.models import MeetingForm, Slot, SlotStatus
+from samtale.scheduling.services import caseworker_busy, caseworker_for, slot_release_place, slot_take_place
+
+# Other apps react here (deadlines R-DL-3/4/8, messaging), registered in their AppConfig.ready():
+# hook(actor=..., booking=..., kind=..., old=...) inside the transaction; kind in created, moved,
+# rebooked, cancelled, no_show, held; old = the previous {"start", "end", "status"} or None.
+BOOKING_CHANGED: list = []
+
+JOBCENTER_KINDS = ("caseworker", "admin", "system")
+SUMMONS_FIELDS = {
+    "title",
+    "description",
+    "location",
+    "address",
+    "phone_to_call",
+    "who_calls",
+    "citizen_contact",
+    "caseworker",
+    "caseworker_visible",
+    "akasse_expected",
+    "akasse_invited",
+    "other_authority_summoned",
+    "rebooking_allowed",
+    "rebooking_cutoff_hours",
+    "cancellation_allowed",
+    "cancellation_cutoff_hours",
+    "meeting_form",
+}
+
+
+# Helpers --------------------------------------------------------------------------------------------
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value else None
+
+
+def snapshot(booking: Booking) -> dict:
+    return {
+        "start": _iso(booking.start),
+        "end": _iso(booking.end),
+        "status": booking.status,
+        "slot": str(booking.slot.public_id) if booking.slot_id else None,
+        "caseworker": booking.caseworker.ident if booking.caseworker_id else None,
+    }
+
+
+def report_payload(booking: Booking) -> dict[str, Any]:
+    """The § 20 data of a planned conversation (seed 000 / seed 003), without personal numbers."""
+    return {
+        "booking": str(booking.public_id),
+        "booking_number": booking.booking_number,
+        "status": booking.status,
+        "self_booked": booking.self_booked,
+        "jobcenter": booking.jobcenter.code,
+        "start": _iso(booking.start),
+        "end": _iso(booking.end),
+        "title": booking.title,
+        "description": booking.description,
+        "conversation_type": booking.conversation_type.code,
+        "contact_form": booking.contact_form.code,
+        "meeting_form": booking.meeting_form,
+        "caseworker": booking.caseworker.ident if booking.caseworker_id else None,
+        "caseworker_visible": booking.caseworker_visible,
+        "location": booking.location,
+        "address": booking.address,
+        "citizen_contact": booking.citizen_contact,
+        "phone_to_call": booking.phone_to_call,
+        "who_calls": booking.who_calls,
+        "akasse_expected": booking.akasse_expected,
+        "akasse_invited": booking.akasse_invited,
+        "other_authority_summoned": booking.other_authority_summoned,
+        "rebooking_allowed": booking.rebooking_allowed,
+        "rebooking_deadline": _iso(booking.rebooking_deadline),
+        "cancellation_allowed": booking.cancellation_allowed,
+        "cancellation_deadline": _iso(booking.cancellation_deadline),
+        "confirmed_at": _iso(booking.confirmed_at),
+        "cancellation_reason": booking.cancellation_reason.code if booking.cancellation_reason_id else None,
+    }
+
+
+def _changed(actor: Actor, booking: Booking, kind: str, old: dict | None, *, hook: bool = True) -> None:
+    """History row, report event (R-PC-7; for the a-kasse too where § 20 stk. 5 applies, R-PC-8),
+    audit record and the hooks — all in the caller's transaction."""
+    BookingChange.objects.create(
+        booking=booking, at=clock.now(), actor=actor.label, kind=kind, old=old or {}, new=snapshot(booking)
+    )
+    payload = report_payload(booking)
+    if old:
+        payload["previous"] = old
+    report(f"booking.{kind}", citizen=booking.citizen, payload=payload, share_with_akasse=True)
+    audit.record(
+        actor, f"booking.{kind}", booking.citizen, purpose="planlagt samtale", booking=booking.booking_number
+    )
+    if hook:
+        for fn in BOOKING_CHANGED:
+            fn(actor=actor, booking=booking, kind=kind, old=old)
+
+
+def _save(booking: Booking, *, create: bool = False) -> Booking:
+    """Insert or update inside a savepoint, so a database constraint (the PostgreSQL exclusion
+    constraint on a caseworker's meetings, one place per citizen per slot) becomes a Danish 409."""
+    try:
+        with transaction.atomic():
+            if create:
+                booking.booking_number = f"T{uuid.uuid4().hex[:19]}"
+                booking.save(force_insert=True)
+                # Unique and safe under concurrency: the year and the row's own id.
+                booking.booking_number = (
+                    f"B-{clock.local(booking.created_at or clock.now()).year}-{booking.pk:06d}"
+                )
+                Booking.objects.filter(pk=booking.pk).update(booking_number=booking.booking_number)
+            else:
+                booking.save()
+    except IntegrityError as exc:
+        text = str(exc)
+        if "booking_caseworker_no_overlap" in text:
+            raise Conflict(
+                "Sagsbehandleren har allerede et møde i det tidsrum.", code="caseworker_busy", field="start"
+            ) from None
+        if "booking_one_place_per_citizen_per_slot" in text or "bookings_booking.slot_id" in text:
+            raise Conflict(
+                "Borgeren har allerede booket denne tid.", code="already_booked", rule="R-PC-5", field="slot"
+            ) from None
+        raise
+    return booking
+
+
+def _code(model, value, field: str):
+    if value is None or isinstance(value, model):
+        return value
+    return get_code(model, value, field=field)
+
+
+def _check_scope(actor: Actor, citizen: Citizen) -> None:
+    """A caseworker acts only for citizens of their jobcenters; a citizen only for themselves."""
+    if actor.kind == "caseworker":
+        current = jobcenter_on(citizen, clock.today())
+        if current is None or current.pk not in actor.jobcenter_ids:
+            raise NotFound("Borgeren findes ikke.", code="citizen_not_found")
+    elif actor.kind == "citizen":
+        if actor.citizen is None or actor.citizen.pk != citizen.pk:
+            raise NotFound("Samtalen findes ikke.", code="booking_not_found")
+    elif actor.kind not in ("admin", "system"):
+        raise Forbidden()
+
+
+def _require_jobcenter(actor: Actor) -> None:
+    if actor.kind not in JOBCENTER_KINDS:
+        raise Forbidden("Kun jobcentret kan dette.", code="jobcenter_only")
+
+
+def _lock(actor: Actor, booking: Booking) -> tuple[Citizen, Booking]:
+    """Scope, lock the citizen, then re-read the booking (its state may have changed while we waited)."""
+    _check_scope(actor, booking.citizen)
+    citizen = citizen_lock(booking.citizen_id)
+    fresh = Booking.objects.select_related(
+        "citizen",
+        "jobcenter",
+        "offer",
+        "slot",
+        "conversation_type",
+        "contact_form",
+        "caseworker",
+        "cancellation_reason",
+    ).get(pk=booking.pk)
+    return citizen, fresh
+
+
+def _require_planned(booking: Booking) -> None:
+    if booking.status != BookingStatus.PLANNED:
+        raise Conflict(
+            f"Samtalen er ikke længere planlagt (status: {booking.get_status_display().lower()}).",
+            code="booking_not_planned",
+            rule="R-PC-3",
+        )
+
+
+def _check_one_planned(citizen: Citizen, ctype: ConversationType, *, exclude: Booking | None = None) -> None:
+    """R-PC-4 (the citizen is locked, so no one adds one meanwhile)."""
+    if not ctype.family:
+        return
+    others = [
+        rules.PlannedFamily(start=b.start, number=b.booking_number)
+        for b in planned_family_bookings(citizen, exclude=exclude).only("start", "booking_number")
+    ]
+    rules.check_one_planned(family=ctype.family, others=others, today=clock.today())
+
+
+def _check_slot_for_citizen(citizen: Citizen, slot: Slot, *, now: datetime) -> None:
+    """The slot exists for this citizen: published, in the future, an active offer of the citizen's
+    current jobcenter for the citizen's current contact group (R-PC-11)."""
+    if slot.status != SlotStatus.PUBLISHED:
+        raise Conflict(
+            "Tiden er trukket tilbage og kan ikke bookes.",
+            code="slot_withdrawn",
+            rule="R-PC-11",
+            field="slot",
+        )
+    if slot.start <= now:
+        raise InvalidInput("Tiden ligger i fortiden.", code="slot_in_past", rule="R-PC-11", field="slot")
+    today = clock.local_date(now)
+    offer = slot.offer
+    jobcenter = jobcenter_on(citizen, today)
+    if jobcenter is None or offer.jobcenter_id != jobcenter.pk or not offer.active:
+        raise InvalidInput(
+            "Tiden hører til et andet jobcenter end borgerens.",
+            code="slot_other_jobcenter",
+            rule="R-PC-11",
+            field="slot",
+        )
+    group = contact_group_on(citizen, today)
+    if group is None or not offer.contact_groups.filter(pk=group.pk).exists():
+        raise InvalidInput(
+            "Mødetilbuddet er ikke for borgerens kontaktgruppe.",
+            code="slot_other_contact_group",
+            rule="R-PC-11",
+            field="slot",
+        )
+
+
+def _check_not_holding(citizen: Citizen, slot: Slot, *, exclude: Booking | None = None) -> None:
+    qs = Booking.objects.filter(citizen=citizen, slot=slot, status=BookingStatus.PLANNED)
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    if qs.exists():
+        raise Conflict(
+            "Borgeren har allerede booket denne tid.", code="already_booked", rule="R-PC-5", field="slot"
+        )
+
+
+def _pick_contact_form(slot: Slot, contact_form) -> ContactForm:
+    forms = list(slot.offer.contact_forms.all().order_by("id"))
+    if contact_form is None:
+        if not forms:
+            raise InvalidInput("Mødetilbuddet har ingen kontaktform.", code="offer_without_contact_form")
+        return forms[0]
+    chosen = _code(ContactForm, contact_form, "contact_form")
+    if chosen not in forms:
+        raise InvalidInput(
+            "Kontaktformen kan ikke vælges til dette mødetilbud.",
+            code="contact_form_not_offered",
+            field="contact_form",
+        )
+    return chosen
+
+
+def _apply_slot(booking: Booking, slot: Slot, contact_form: ContactForm) -> None:
+    """Copy what a booking in `slot` gets from its offer (§ 20 nr. 2–12)."""
+    offer = slot.offer
+    booking.slot, booking.offer = slot, offer
+    booking.start, booking.end = slot.start, slot.end
+    booking.title, booking.description = offer.title, offer.description
+    booking.conversation_type = offer.conversation_type
+    booking.contact_form = contact_form
+    booking.meeting_form = offer.meeting_form
+    booking.caseworker = slot.caseworker
+    booking.caseworker_visible = offer.caseworker_visible
+    booking.location = offer.location
+    booking.address = offer.address if contact_form.personal_attendance else ""
+    booking.phone_to_call = offer.phone_to_call if contact_form.by_phone else ""
+    booking.who_calls = (
+        (WhoCalls.CITIZEN if offer.phone_to_call else WhoCalls.JOBCENTER) if contact_form.by_phone else ""
+    )
+    booking.rebooking_allowed = offer.rebooking_allowed
+    booking.rebooking_deadline = (
+        rules.cutoff(slot.start, offer.rebooking_cutoff_hours) if offer.rebooking_allowed else None
+    )
+    booking.cancellation_allowed = offer.cancellation_allowed
+    booking.cancellation_deadline = (
+        rules.cutoff(slot.start, offer.cancellation_cutoff_hours) if offer.cancellation_allowed else None
+    )
+    if offer.conversation_type.requires_akasse_status and booking.akasse_expected is None:
+        booking.akasse_expected, booking.akasse_invited = True, True
+
+
+def _check_contact_details(booking: Booking) -> None:
+    rules.check_contact_details(
+        personal_attendance=booking.contact_form.personal_attendance,
+        by_phone=booking.contact_form.by_phone,
+        address=booking.address,
+        who_calls=booking.who_calls,
+        phone_to_call=booking.phone_to_call,
+        requires_akasse_status=booking.conversation_type.requires_akasse_status,
+        akasse_expected=booking.akasse_expected,
+    )
+
+
+def _check_caseworker_free(booking: Booking, *, exclude_slot: Slot | None = None) -> None:
+    if booking.caseworker_id is None or booking.meeting_form != MeetingForm.INDIVIDUAL:
+        return
+    Caseworker.objects.select_for_update().filter(pk=booking.caseworker_id).first()
+    if caseworker_busy(
+        booking.caseworker,
+        booking.start,
+        booking.end,
+        exclude_booking=booking if booking.pk else None,
+        exclude_slot=exclude_slot,
+    ):
+        raise Conflict(
+            "Sagsbehandleren har allerede et møde eller en ledig tid i det tidsrum. "
+            "Indkald i den ledige tid, eller vælg et andet tidspunkt.",
+            code="caseworker_busy",
+            field="start",
+        )
+
+
+def _check_free_time(start, end, *, now: datetime) -> None:
+    rules.check_times(start, end)
+    if start <= now:
+        raise InvalidInput(
+            "Tidspunktet ligger i fortiden.", code="start_in_past", rule="R-PC-1", field="start"
+        )
+
+
+# Services -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def booking_summon(
+    *,
+    actor: Actor,
+    citizen: Citizen,
+    conversation_type=None,
+    contact_form=None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    slot: Slot | None = None,
+    **fields,
+) -> Booking:
+    """Indkaldelse: the jobcenter summons the citizen, into a free time (`slot`) or at a time of the
+    caseworker's calendar (`start`, `end`)."""
+    _require_jobcenter(actor)
+    unknown = set(fields) - SUMMONS_FIELDS
+    if unknown:
+        raise InvalidInput(
+            f"Ukendt felt: {sorted(unknown)[0]!s:.40}.", code="unknown_field", field=sorted(unknown)[0]
+        )
+    _check_scope(actor, citizen)
+    citizen = citizen_lock(citizen)
+    now, today = clock.now(), clock.today()
+    jobcenter = jobcenter_on(citizen, today)
+    if jobcenter is None:
+        raise Conflict("Borgeren er ikke tilknyttet et jobcenter.", code="citizen_without_jobcenter")
+    ctype = _code(ConversationType, conversation_type, "conversation_type")
+    booking = Booking(citizen=citizen, jobcenter=jobcenter, self_booked=False, created_by=actor.label)
+    if slot is not None:
+        _check_slot_for_citizen(citizen, slot, now=now)
+        if ctype is not None and ctype != slot.offer.conversation_type:
+            raise InvalidInput(
+                "Samtaletypen passer ikke til mødetilbuddet.",
+                code="conversation_type_mismatch",
+                field="conversation_type",
+            )
+        _check_not_holding(citizen, slot)
+        booking.akasse_expected = fields.get("akasse_expected")
+        booking.akasse_invited = fields.get("akasse_invited")
+        _apply_slot(booking, slot, _pick_contact_form(slot, contact_form))
+        for key in ("title", "description", "citizen_contact", "other_authority_summoned"):
+            if fields.get(key) is not None:
+                setattr(booking, key, fields[key])
+    else:
+        if ctype is None:
+            raise InvalidInput("Samtaletype skal udfyldes.", code="missing_field", field="conversation_type")
+        form = _code(ContactForm, contact_form, "contact_form")
+        if form is None:
+            raise InvalidInput("Kontaktform skal udfyldes.", code="missing_field", field="contact_form")
+        _check_free_time(start, end, now=now)
+        meeting_form = fields.get("meeting_form") or MeetingForm.INDIVIDUAL
+        if meeting_form not in MeetingForm.values:
+            raise InvalidInput("Ukendt mødeform.", code="invalid_meeting_form", field="meeting_form")
+        who_calls = fields.get("who_calls") or ""
+        if who_calls and who_calls not in WhoCalls.values:
+            raise InvalidInput(
+                "Hvem ringer skal være jobcenter eller citizen.", code="invalid_who_calls", field="who_calls"
+            )
+        if form.by_phone and not who_calls:
+            who_calls = WhoCalls.CITIZEN if fields.get("phone_to_call") else WhoCalls.JOBCENTER
+        phone = (fields.get("phone_to_call") or "").strip()
+        if phone:
+            from samtale.citizens.services import normalise_phone
+
+            phone = normalise_phone(phone)
+        booking.start, booking.end = start, end
+        booking.conversation_type, booking.contact_form = ctype, form
+        booking.meeting_form = meeting_form
+        booking.title = (fields.get("title") or ctype.label).strip()[:200]
+        booking.description = fields.get("description") or ""
+        booking.location = fields.get("location") or ""
+        booking.address = (fields.get("address") or "").strip()
+        booking.phone_to_call = phone
+        booking.who_calls = who_calls
+        booking.citizen_contact = fields.get("citizen_contact") or ""
+        booking.caseworker = caseworker_for(actor, jobcenter, fields.get("caseworker"))
+        booking.caseworker_visible = fields.get("caseworker_visible", True) is not False
+        booking.akasse_expected = fields.get("akasse_expected")
+        booking.akasse_invited = fields.get("akasse_invited")
+        booking.other_authority_summoned = bool(fields.get("other_authority_summoned"))
+        for what in ("rebooking", "cancellation"):
+            allowed = bool(fields.get(f"{what}_allowed"))
+            hours = fields.get(f"{what}_cutoff_hours")
+            hours = 24 if hours is None else hours
+            if hours < 0:
+                raise InvalidInput(
+                    "Antal timer kan ikke være negativt.", code="invalid_hours", field=f"{what}_cutoff_hours"
+                )
+            setattr(booking, f"{what}_allowed", allowed)
+            setattr(booking, f"{what}_deadline", rules.cutoff(start, hours) if allowed else None)
+    if not booking.citizen_contact:
+        booking.citizen_contact = ", ".join(x for x in (citizen.phone, citizen.email) if x)[:200]
+    _check_contact_details(booking)
+    _check_one_planned(citizen, booking.conversation_type)
+    if slot is None:
+        _check_caseworker_free(booking)
+    else:
+        slot_take_place(slot)
+    _save(booking, create=True)
+    _changed(actor, booking, "created", None)
+    return booking
+
+
+@transaction.atomic
+def booking_self_book(*, actor: Actor, slot: Slot, contact_form=None) -> Booking:
+    """Selvbooking: the citizen books a free time they may book (R-PC-11)."""
+    if actor.kind != "citizen" or actor.citizen is None:
+        raise Forbidden("Kun borgeren selv kan selvbooke.", code="citizen_only")
+    citizen = citizen_lock(actor.citizen)
+    now, today = clock.now(), clock.today()
+    block = self_booking_block(citizen, today)
+    if block is not None:
+        raise block
+    slot = Slot.objects.select_related("offer", "offer__conversation_type", "caseworker").get(pk=slot.pk)
+    _check_slot_for_citizen(citizen, slot, now=now)
+    _check_not_holding(citizen, slot)
+    refusal = slot_refusal(citizen, slot, now=now)
+    if refusal is not None:
+        raise refusal
+    _check_one_planned(citizen, slot.offer.conversation_type)
+    booking = Booking(
+        citizen=citizen, jobcenter=slot.offer.jobcenter, self_booked=True, created_by=actor.label
+    )
+    _apply_slot(booking, slot, _pick_contact_form(slot, contact_form))
+    booking.citizen_contact = ", ".join(x for x in (citizen.phone, citizen.email) if x)[:200]
+    _check_contact_details(booking)
+    slot_take_place(slot)
+    _save(booking, create=True)
+    _changed(actor, booking, "created", None)
+    return booking
+
+
+@transaction.atomic
+def booking_rebook(*, actor: Actor, booking: Booking, slot: Slot) -> Booking:
+    """Ombooking: the citizen moves their own booking to another free time of the same conversation
+    type, if rebooking is allowed and its deadline has not passed (R-PC-6), inside the horizon (R-DL-9).
+    The booking number stays; the history keeps old and new times (R-PC-3)."""
+    if actor.kind != "citizen":
+        raise Forbidden("Ombooking foretages af borgeren; jobcentret flytter samtalen.", code="citizen_only")
+    citizen, booking = _lock(actor, booking)
+    _require_planned(booking)
+    now, today = clock.now(), clock.today()
+    rules.check_citizen_may_change(
+        what="rebook", allowed=booking.rebooking_allowed, deadline=booking.rebooking_deadline, now=now
+    )
+    block = self_booking_block(citizen, today)
+    if block is not None:
+        raise block
+    slot = Slot.objects.select_related("offer", "offer__conversation_type", "caseworker").get(pk=slot.pk)
+    if booking.slot_id == slot.pk:
+        raise InvalidInput(
+            "Samtalen ligger allerede på den tid.", code="same_slot", rule="R-PC-6", field="slot"
+        )
+    _check_slot_for_citizen(citizen, slot, now=now)
+    if slot.offer.conversation_type_id != booking.conversation_type_id:
+        raise InvalidInput(
+            "Du kan kun ombooke til en tid med samme samtaletype.",
+            code="rebook_other_type",
+            rule="R-PC-6",
+            field="slot",
+        )
+    _check_not_holding(citizen, slot, exclude=booking)
+    refusal = slot_refusal(citizen, slot, now=now)
+    if refusal is not None:
+        raise refusal
+    _check_one_planned(citizen, slot.offer.conversation_type, exclude=booking)
+    old = snapshot(booking)
+    old_slot = booking.slot
+    form = (
+        booking.contact_form if slot.offer.contact_forms.filter(pk=booking.contact_form_id).exists() else None
+    )
+    _apply_slot(booking, slot, _pick_contact_form(slot, form))
+    _check_contact_details(booking)
+    slot_take_place(slot)
+    if old_slot is not None:
+        slot_release_place(old_slot)
+    _save(booking)
+    _changed(actor, booking, "rebooked", old)
+    return booking
+
+
+@transaction.atomic
+def booking_move(
+    *,
+    actor: Actor,
+    booking: Booking,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    slot: Slot | None = None,
+) -> Booking:
+    """Flytning: the jobcenter moves a planned conversation to another time or free time. The booking
+    number stays; the history keeps old and new times (R-PC-3). The jobcenter may always (R-PC-6)."""
+    _require_jobcenter(actor)
+    citizen, booking = _lock(actor, booking)
+    _require_planned(booking)
+    now = clock.now()
+    old = snapshot(booking)
+    old_slot = booking.slot
+    if slot is not None:
+        slot = Slot.objects.select_related("offer", "offer__conversation_type", "caseworker").get(pk=slot.pk)
+        if booking.slot_id == slot.pk:
+            raise InvalidInput("Samtalen ligger allerede på den tid.", code="same_slot", field="slot")
+        _check_slot_for_citizen(citizen, slot, now=now)
+        _check_not_holding(citizen, slot, exclude=booking)
+        form = (
+            booking.contact_form
+            if slot.offer.contact_forms.filter(pk=booking.contact_form_id).exists()
+            else None
+        )
+        _apply_slot(booking, slot, _pick_contact_form(slot, form))
+    else:
+        if start is None and end is None:
+            raise InvalidInput(
+                "Angiv et nyt tidspunkt eller en ledig tid.", code="missing_field", field="start"
+            )
+        if start is not None and end is None:
+            end = start + (booking.end - booking.start)
+        _check_free_time(start, end, now=now)
+        shift = start - booking.start
+        booking.start, booking.end = start, end
+        if booking.rebooking_deadline:
+            booking.rebooking_deadline += shift
+        if booking.cancellation_deadline:
+            booking.cancellation_deadline += shift
+        booking.slot = None
+        # Moving a booking off its free time: the caseworker's calendar must be free then.
+        _check_caseworker_free(booking, exclude_slot=old_slot)
+    _check_contact_details(booking)
+    _check_one_planned(citizen, booking.conversation_type, exclude=booking)
+    if slot is not None:
+        slot_take_place(slot)
+    if old_slot is not None:
+        slot_release_place(old_slot)
+    _save(booking)
+    _changed(actor, booking, "moved", old)
+    return booking
+
+
+@transaction.atomic
+def booking_cancel(*, actor: Actor, booking: Booking, reason) -> Booking:
+    """Aflysning: by the citizen if allowed and before its deadline (R-PC-6), with a reason the citizen
+    may use; by the jobcenter always, with a reason (R-PC-3). Frees the place in the free time."""
+    citizen, booking = _lock(actor, booking)
+    _require_planned(booking)
+    if reason is None or reason == "":
+        raise InvalidInput("Angiv en aflysningsårsag.", code="missing_reason", rule="R-PC-3", field="reason")
+    cause = _code(CancellationReason, reason, "reason")
+    if actor.kind == "citizen":
+        rules.check_citizen_may_change(
+            what="cancel",
+            allowed=booking.cancellation_allowed,
+            deadline=booking.cancellation_deadline,
+            now=clock.now(),
+        )
+        if not cause.citizen_may_use:
+            raise InvalidInput(
+                "Den aflysningsårsag kan kun bruges af jobcentret.",
+                code="reason_not_for_citizen",
+                rule="R-PC-3",
+                field="reason",
+            )
+    else:
+        _require_jobcenter(actor)
+    old = snapshot(booking)
+    booking.status = BookingStatus.CANCELLED
+    booking.cancellation_reason = cause
+    if booking.slot_id:
+        slot_release_place(booking.slot)
+    _save(booking)
+    _changed(actor, booking, "cancelled", old)
+    return booking
+
+
+@transaction.atomic
+def booking_mark_no_show(*, actor: Actor, booking: Booking) -> Booking:
+    """Udeblivelse: the citizen did not turn up. Only once the conversation has begun."""
+    _require_jobcenter(actor)
+    citizen, booking = _lock(actor, booking)
+    _require_planned(booking)
+    if booking.start > clock.now():
+        raise Conflict(
+            "Samtalen er ikke begyndt endnu; udeblivelse kan først registreres fra mødetidspunktet.",
+            code="no_show_before_start",
+            rule="R-PC-3",
+        )
+    old = snapshot(booking)
+    booking.status = BookingStatus.NO_SHOW
+    _save(booking)
+    _changed(actor, booking, "no_show", old)
+    return booking
+
+
+@transaction.atomic
+def booking_mark_held(*, actor: Actor, booking: Booking) -> Booking:
+    """The conversation took place (called by the held-conversation service in its transaction). A
+    booking marked no-show by mistake may still become held."""
+    _require_jobcenter(actor)
+    citizen, booking = _lock(actor, booking)
+    if booking.status not in (BookingStatus.PLANNED, BookingStatus.NO_SHOW):
+        raise Conflict(
+            f"Samtalen kan ikke registreres som afholdt (status: {booking.get_status_display().lower()}).",
+            code="booking_not_planned",
+            rule="R-PC-3",
+        )
+    old = snapshot(booking)
+    booking.status = BookingStatus.HELD
+    _save(booking)
+    _changed(actor, booking, "held", old)
+    return booking
+
+
+@transaction.atomic
+def booking_mark_seen(*, actor: Actor, booking: Booking) -> Booking:
+    """R-PC-9: the citizen opened it on the portal; `confirmed_at` is set the first time only."""
+    if actor.kind != "citizen":
+        raise Forbidden("Kun borgeren kan bekræfte at have set samtalen.", code="citizen_only")
+    citizen, booking = _lock(actor, booking)
+    if booking.confirmed_at is not None:
+        return booking
+    booking.confirmed_at = clock.now()
+    _save(booking)
+    _changed(actor, booking, "confirmed", None, hook=False)
+    return booking
