@@ -245,3 +245,28 @@ def test_r_hc_10_refused_deadline_means_nothing_is_stored(api_a, citizen, deadli
     nothing_stored(before)
     assert Deadline.objects.count() == 0
     assert api_a.get(f"/citizens/{citizen['id']}/contact-course").json()["visitation_history"] == []
+
+
+def test_r_hc_1_registration_time_cannot_be_sent(api_a, citizen):
+    r = api_a.post("/held-conversations", body(citizen["id"], registered_at="2020-01-01T00:00:00Z"))
+    assert r.status_code == 201
+    assert r.json()["registered_at"].startswith("2026-03-04T13:00:00")
+
+
+def test_akasse_feed_carries_shared_kinds_only(api_a, api_as, akasse):
+    from samtale.reporting.services import stamp_positions
+
+    c = api_a.post(
+        "/citizens",
+        {"cpr": make_cpr(), "name": "Alma", "contact_group": 1, "jobcenter": "101", "akasse": akasse.code},
+    ).json()
+    api_a.post("/held-conversations", body(c["id"], held_at="2026-03-02T10:00:00+01:00"))
+    api_a.post(
+        "/held-conversations", body(c["id"], conversation_type=10, agreement=None, cv_not_adequate=True)
+    )
+    stamp_positions()
+    feed = api_as("akasse", akasse_code=akasse.code).get("/feeds/akasse?after=0").json()
+    kinds = [
+        (e["kind"], e["payload"].get("conversation_type")) for e in feed["events"] if "held" in e["kind"]
+    ]
+    assert kinds == [("held_conversation.registered", 7)]  # the CV-samtale (10) is not named in § 27 stk. 5
