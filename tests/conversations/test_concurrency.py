@@ -51,3 +51,49 @@ def test_r_hc_11_parallel_registrations(make_citizen, actor_a, minutes):
     else:
         # 09:05 and 09:00 in parallel: if 09:05 commits first, 09:00 is refused; otherwise both stand.
         assert results.count("ok") == stored >= 1
+
+
+def test_registrations_of_different_citizens_do_not_wait_for_each_other(make_citizen, actor_a):
+    from django.db import transaction
+
+    first, second = make_citizen(contact_group=2), make_citizen(contact_group=2)
+    inserted, release, done = threading.Event(), threading.Event(), threading.Event()
+
+    def register(citizen):
+        return held_conversation_register(
+            actor=actor_a,
+            citizen=citizen,
+            held_at=datetime(2026, 1, 5, 9, tzinfo=UTC),
+            conversation_type=7,
+            contact_form="personligt",
+            agreement={"text": "Aftale"},
+        )
+
+    def slow():
+        try:
+            with transaction.atomic():
+                register(first)
+                inserted.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    def fast():
+        try:
+            register(second)
+            done.set()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=slow)]
+    threads[0].start()
+    assert inserted.wait(10)
+    threads.append(threading.Thread(target=fast))
+    threads[1].start()
+    finished_while_other_open = done.wait(5)
+    release.set()
+    for t in threads:
+        t.join()
+    assert finished_while_other_open
+    numbers = list(HeldConversation.objects.values_list("contact_number", flat=True))
+    assert len(set(numbers)) == 2 and all(n.startswith("AS-") for n in numbers)

@@ -7,6 +7,7 @@ version with its own report event; the earlier version stays."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -303,7 +304,9 @@ def _store(
 ) -> tuple[HeldConversation, list[Participant]]:
     authority = caseworker.authority if caseworker and caseworker.authority_id else jobcenter.authority
     hc = HeldConversation.objects.create(
-        contact_number=contact_number,
+        # A unique placeholder until the row has its id: a shared "" would make parallel registrations
+        # of different citizens wait on each other in the unique index.
+        contact_number=contact_number or f"tmp-{uuid.uuid4().hex[:16]}",
         version=version,
         is_current=True,
         replaces=replaces,
