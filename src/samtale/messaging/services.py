@@ -171,9 +171,16 @@ def _parse_moment(value) -> datetime | None:
 
 
 def daily_messages(day: date, out=None) -> dict[str, int]:
-    """The daily step (`samtale daily`, after the deadline transitions): R-NT-6's 8- and 3-day
-    reminders for active deadlines, and the reminder the day before a planned conversation.
-    Idempotent: the idempotency keys make a second run for the same day add nothing."""
+    """The daily step (`samtale daily` runs it after the deadline transitions of `day`):
+
+    - R-NT-6's first reminder for deadlines the batch activated on `day` (the batch changes statuses
+      set-based, without the STATUS_CHANGED hooks; deadlines created active get theirs from the hook);
+    - R-NT-6's 8- and 3-day reminders for active (not booked) deadlines;
+    - the reminder the day before a planned conversation.
+
+    Idempotent: the idempotency keys make a second run for the same day add nothing. When the batch
+    catches up a missed day, the countdown reminders of that day are skipped: "inden 8 dage" sent
+    when 6 days are left would be wrong."""
     from samtale.bookings.models import Booking
     from samtale.deadlines.models import Deadline
 
@@ -181,14 +188,22 @@ def daily_messages(day: date, out=None) -> dict[str, int]:
         citizen__email_reminders=True, citizen__email__gt=""
     )
     counts = {"deadline_reminders": 0, "booking_reminders": 0}
-    for days, kind in ((8, K.DEADLINE_8_DAYS), (3, K.DEADLINE_3_DAYS)):
-        due = (
-            Deadline.objects.filter(subscribed, status="active", deadline_date=day + timedelta(days=days))
+    stale = day < clock.today()
+    due: list[tuple[str, Q]] = [(K.DEADLINE_NEW, Q(activation_date=day))]
+    if not stale:
+        due += [
+            (K.DEADLINE_8_DAYS, Q(deadline_date=day + timedelta(days=8))),
+            (K.DEADLINE_3_DAYS, Q(deadline_date=day + timedelta(days=3))),
+        ]
+    for kind, condition in due:
+        deadlines = (
+            Deadline.objects.filter(subscribed, condition, status="active")
             .select_related("citizen")
             .order_by("id")
         )
-        for deadline in due.iterator(chunk_size=500):
-            assert deadline_reminder_due(deadline.deadline_date, day) == kind
+        for deadline in deadlines.iterator(chunk_size=500):
+            if kind != K.DEADLINE_NEW and deadline_reminder_due(deadline.deadline_date, day) != kind:
+                continue
             with transaction.atomic():
                 counts["deadline_reminders"] += len(deadline_messages_enqueue(deadline=deadline, kind=kind))
     tomorrow = day + timedelta(days=1)
@@ -196,7 +211,7 @@ def daily_messages(day: date, out=None) -> dict[str, int]:
         Booking.objects.filter(
             subscribed,
             status="planned",
-            start__gte=clock.start_of_day(tomorrow),
+            start__gte=max(clock.start_of_day(tomorrow), clock.now()),
             start__lt=clock.end_of_day(tomorrow),
         )
         .select_related("citizen", "jobcenter", "conversation_type", "contact_form")
@@ -211,8 +226,8 @@ def daily_messages(day: date, out=None) -> dict[str, int]:
             )
     _say(
         out,
-        f"Beskeder: {counts['deadline_reminders']} fristpåmindelser og "
-        f"{counts['booking_reminders']} mødepåmindelser lagt i kø for {day.isoformat()}",
+        f"{day} Beskeder: {counts['deadline_reminders']} fristpåmindelser og "
+        f"{counts['booking_reminders']} mødepåmindelser lagt i kø",
     )
     return counts
 
@@ -223,7 +238,7 @@ def _say(out, line: str) -> None:
     if isinstance(out, list):
         out.append(line)
     elif hasattr(out, "write"):
-        out.write(line)
+        out.write(line + "\n")
     elif callable(out):
         out(line)
 
@@ -321,10 +336,19 @@ def _still_wanted(message: Message) -> str:
         day = message.idempotency_key.split(":")[3]
         if booking.status != "planned" or clock.local_date(booking.start).isoformat() != day:
             return "Mødet er flyttet eller aflyst"
-    if message.kind in (K.BOOKING_SUMMONS, K.BOOKING_CONFIRMED) and message.booking is not None:
+    if (
+        message.kind in (K.BOOKING_SUMMONS, K.BOOKING_CONFIRMED, K.BOOKING_MOVED)
+        and message.booking is not None
+    ):
         message.booking.refresh_from_db(fields=["status"])
         if message.booking.status == "cancelled":
             return "Mødet er aflyst"
+    if message.kind == K.BOOKING_CANCELLED and message.booking_id is not None:
+        told = Message.objects.filter(
+            booking_id=message.booking_id, channel=message.channel, status__in=[S.SENT, S.DELIVERED]
+        ).exists()
+        if not told:
+            return "Borgeren havde ikke fået besked om mødet"
     return ""
 
 
