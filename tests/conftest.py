@@ -1,6 +1,7 @@
+import itertools
 import logging
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -96,11 +97,14 @@ def actor_b(cw_b):
     return Actor.for_caseworker(cw_b)
 
 
-_serial = iter(range(1000, 4000, 7))
+_serial = itertools.count()
 
 
 def make_cpr(born: date = date(1985, 3, 14)) -> str:
-    return f"{born:%d%m%y}{next(_serial):04d}"
+    """A fresh, valid CPR number (valid date of birth; any serial is valid for a 1985 birth)."""
+    n = next(_serial)
+    born = born + timedelta(days=n // 10000)
+    return f"{born:%d%m%y}{n % 10000:04d}"
 
 
 @pytest.fixture
