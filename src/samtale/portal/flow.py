@@ -1,0 +1,370 @@
+"""Mine møder: the choices of R-NT-9, the booking flow (Trin 1 offer → Trin 2 how → Trin 3 a month
+calendar and the day's times → Trin 4 confirm → receipt with .ics), the citizen's meeting page with
+rebook and cancel (R-PC-6) and "booking confirmed" (R-PC-9).
+
+The flow keeps its state in the query string (plain GET forms), so it works without JavaScript, with
+the back button and with bookmarks; htmx only swaps the calendar in place. Which times may be booked
+is decided by bookings.selectors.bookable_slots (R-PC-11, R-DL-9) and, at the moment of booking, by
+bookings.services — the portal never decides it itself."""
+
+from __future__ import annotations
+
+from collections import Counter
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from samtale.bookings import rules as booking_rules
+from samtale.bookings.models import BookingStatus
+from samtale.bookings.selectors import bookable_slots, booking_get
+from samtale.bookings.services import booking_cancel, booking_mark_seen, booking_rebook, booking_self_book
+from samtale.core import clock
+from samtale.core.errors import DomainError, NotFound
+from samtale.core.identity import citizen_required
+from samtale.messaging.ics import booking_ics
+from samtale.portal import presenters
+from samtale.portal.forms import CancelForm
+from samtale.scheduling.models import Slot
+
+
+def _ctx(request, **extra) -> dict:
+    return {"citizen": request.actor.citizen, "section": "meetings", **extra}
+
+
+def _own_booking(request, booking_id):
+    """The citizen's own booking, or 404 (another citizen's id looks exactly like an unknown one)."""
+    try:
+        return booking_get(request.actor, booking_id)
+    except NotFound:
+        raise Http404(_("Mødet findes ikke.")) from None
+
+
+def _may(what: str, booking, now) -> tuple[bool, str | None]:
+    """Whether the citizen may rebook/cancel now (R-PC-6, the bookings rule itself) and why not."""
+    if booking.status != BookingStatus.PLANNED:
+        return False, None
+    allowed = booking.rebooking_allowed if what == "rebook" else booking.cancellation_allowed
+    cutoff = booking.rebooking_deadline if what == "rebook" else booking.cancellation_deadline
+    try:
+        booking_rules.check_citizen_may_change(what=what, allowed=allowed, deadline=cutoff, now=now)
+    except DomainError as error:
+        return False, error.message
+    return True, None
+
+
+def _cutoff_text(moment) -> str:
+    local = clock.local(moment)
+    return f"{presenters.long_date(local.date())} kl. {local:%H.%M}"
+
+
+# --- Mine møder --------------------------------------------------------------------------------------
+
+
+@never_cache
+@citizen_required
+@require_GET
+def meetings(request):
+    """Mine møder: the citizen's coming meetings and, when there is an active deadline, the choices
+    "Book {jobsamtale} med frist" (default) and — when the jobcenter has other offers too —
+    "Book møde med jobcentret" (R-NT-9)."""
+    citizen, now, today = request.actor.citizen, clock.now(), clock.today()
+    deadline = presenters.active_deadline(citizen, today)
+    info = presenters.DeadlineInfo.of(deadline)
+    other_offers = bool(bookable_slots(citizen, now=now, fulfils_deadline=False)) if deadline else False
+    return render(
+        request,
+        "portal/meetings.html",
+        _ctx(
+            request,
+            deadline=deadline,
+            info=info,
+            deadline_long=presenters.long_date(deadline.deadline_date) if deadline else None,
+            other_offers=other_offers,
+            upcoming=presenters.upcoming_bookings(request.actor, citizen, now),
+        ),
+    )
+
+
+# --- The booking flow ---------------------------------------------------------------------------------
+
+
+class _Flow:
+    """The state of one pass through the flow, read from GET (or POST) parameters."""
+
+    def __init__(self, request):
+        params = request.POST if request.method == "POST" else request.GET
+        self.citizen = request.actor.citizen
+        self.now, self.today = clock.now(), clock.today()
+        self.deadline = presenters.active_deadline(self.citizen, self.today)
+        self.with_deadline = params.get("frist") == "1" and self.deadline is not None
+        # R-NT-9: "med frist" offers only what fulfils the deadline; "Book møde med jobcentret" only
+        # what does not; without an active deadline, everything the citizen may book.
+        fulfils = True if self.with_deadline else (False if self.deadline else None)
+        self.slots = bookable_slots(self.citizen, now=self.now, fulfils_deadline=fulfils)
+        self.offers = list(
+            {s.offer_id: s.offer for s in sorted(self.slots, key=lambda s: s.offer.title)}.values()
+        )
+        self.offer = next((o for o in self.offers if str(o.public_id) == params.get("tilbud", "")), None)
+        self.contact_forms = list(self.offer.contact_forms.all().order_by("label")) if self.offer else []
+        code = params.get("kontakt", "")
+        self.contact_form = next((f for f in self.contact_forms if f.code == code), None)
+        if self.contact_form is None and len(self.contact_forms) == 1:
+            self.contact_form = self.contact_forms[0]
+        self.offer_slots = [s for s in self.slots if self.offer and s.offer_id == self.offer.pk]
+        self.month = presenters.parse_month(params.get("maaned"))
+        self.day = presenters.parse_day(params.get("dag"))
+        self.slot_id = params.get("tid", "")
+        self.info = presenters.DeadlineInfo.of(self.deadline) if self.with_deadline else None
+
+    def params(self, **override) -> dict:
+        base = {
+            "frist": "1" if self.with_deadline else "0",
+            "tilbud": str(self.offer.public_id) if self.offer else None,
+            "kontakt": self.contact_form.code if self.contact_form else None,
+            "maaned": self.month.strftime("%Y-%m") if self.month else None,
+            "dag": self.day.isoformat() if self.day else None,
+        }
+        base.update(override)
+        return {k: v for k, v in base.items() if v}
+
+    def url(self, **override) -> str:
+        return f"{reverse('portal:book')}?{urlencode(self.params(**override))}"
+
+    def chosen_slot(self):
+        return next((s for s in self.offer_slots if str(s.public_id) == self.slot_id), None)
+
+
+def _calendar_context(slots, *, today, month, day, horizon_text) -> dict:
+    """Trin 3: the month calendar (Monday–Friday) with "Ledige tider" per day and the chosen day's
+    times. `slots` are already only what the citizen may book (R-PC-11, R-DL-9)."""
+    by_day = Counter(clock.local_date(s.start) for s in slots)
+    days = sorted(by_day)
+    if month is None:
+        month = presenters.month_start(day or (days[0] if days else today))
+    if day is not None and by_day.get(day, 0) == 0:
+        day = None
+    cal = presenters.month_calendar(
+        month, dict(by_day), first=today, last=days[-1] if days else None, selected=day
+    )
+    times = [s for s in slots if day and clock.local_date(s.start) == day]
+    return {
+        "calendar": cal,
+        "day": day,
+        "day_label": presenters.long_date(day) if day else None,
+        "times": [(s, f"{clock.local(s.start):%H.%M}–{clock.local(s.end):%H.%M}") for s in times],
+        "horizon_text": horizon_text,
+    }
+
+
+@never_cache
+@citizen_required
+@require_http_methods(["GET", "POST"])
+def book(request):
+    flow = _Flow(request)
+    base = _ctx(request, flow=flow, info=flow.info)
+    if not flow.slots:
+        # R-NT-8: nothing to book (no free times, or none matching the citizen's profile).
+        return render(request, "portal/no_times.html", base)
+    if request.method == "POST":
+        return _book_post(request, flow)
+    if flow.offer is None:
+        return render(request, "portal/book_step1.html", {**base, "offers": flow.offers})
+    if flow.contact_form is None:
+        return render(request, "portal/book_step2.html", base)
+    horizon_text = presenters.horizon_text(flow.citizen, flow.offer.conversation_type, flow.today)
+    slot = flow.chosen_slot() if flow.slot_id else None
+    if flow.slot_id and slot is None:
+        messages.error(request, _("Tiden er desværre ikke længere ledig. Vælg en anden tid."))
+    if slot is not None:
+        return render(
+            request,
+            "portal/book_step4.html",
+            {**base, "slot": slot, "when": presenters.time_range(slot.start, slot.end), "back": flow.url()},
+        )
+    cal = _calendar_context(
+        flow.offer_slots, today=flow.today, month=flow.month, day=flow.day, horizon_text=horizon_text
+    )
+    flow.month = cal["calendar"].month
+    return render(
+        request,
+        "portal/book_step3.html",
+        {
+            **base,
+            **cal,
+            "hidden": flow.params(dag=None),
+            "time_hidden": flow.params(),
+            "form_url": reverse("portal:book"),
+        },
+    )
+
+
+def _book_post(request, flow: _Flow):
+    slot = Slot.objects.filter(public_id=_uuid_or_none(request.POST.get("tid"))).first()
+    if slot is None or flow.offer is None or flow.contact_form is None:
+        messages.error(request, _("Vælg en ledig tid."))
+        return redirect(flow.url())
+    try:
+        booking = booking_self_book(actor=request.actor, slot=slot, contact_form=flow.contact_form)
+    except DomainError as error:
+        # E.g. another citizen took the last place a moment ago (R-PC-5): say so, show the calendar.
+        messages.error(request, error.message)
+        day = clock.local_date(slot.start)
+        return redirect(flow.url(maaned=day.strftime("%Y-%m"), dag=day.isoformat()))
+    return redirect("portal:receipt", booking_id=booking.public_id)
+
+
+def _uuid_or_none(value):
+    import uuid
+
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+# --- One meeting ------------------------------------------------------------------------------------
+
+
+def _meeting_context(request, booking) -> dict:
+    now = clock.now()
+    may_rebook, rebook_reason = _may("rebook", booking, now)
+    may_cancel, cancel_reason = _may("cancel", booking, now)
+    return _ctx(
+        request,
+        booking=booking,
+        when=presenters.time_range(booking.start, booking.end),
+        may_rebook=may_rebook,
+        rebook_reason=rebook_reason,
+        may_cancel=may_cancel,
+        cancel_reason=cancel_reason,
+        rebook_cutoff=_cutoff_text(booking.rebooking_deadline) if booking.rebooking_deadline else None,
+        cancel_cutoff=_cutoff_text(booking.cancellation_deadline) if booking.cancellation_deadline else None,
+        planned=booking.status == BookingStatus.PLANNED,
+    )
+
+
+def _seen(request, booking):
+    """R-PC-9: opening a planned conversation on the portal sets "booking confirmed" (first time)."""
+    if booking.status == BookingStatus.PLANNED and booking.confirmed_at is None:
+        return booking_mark_seen(actor=request.actor, booking=booking)
+    return booking
+
+
+@never_cache
+@citizen_required
+@require_GET
+def meeting(request, booking_id):
+    booking = _seen(request, _own_booking(request, booking_id))
+    return render(request, "portal/meeting.html", _meeting_context(request, booking))
+
+
+@never_cache
+@citizen_required
+@require_GET
+def receipt(request, booking_id):
+    booking = _seen(request, _own_booking(request, booking_id))
+    return render(request, "portal/receipt.html", _meeting_context(request, booking))
+
+
+@never_cache
+@citizen_required
+@require_GET
+def meeting_ics(request, booking_id):
+    """ "Tilføj til kalender": the meeting as an iCalendar file."""
+    booking = _own_booking(request, booking_id)
+    response = HttpResponse(booking_ics(booking), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="moede-{booking.booking_number}.ics"'
+    return response
+
+
+@never_cache
+@citizen_required
+@require_http_methods(["GET", "POST"])
+def rebook(request, booking_id):
+    """Ombooking (R-PC-6): the same calendar, with the times of the same conversation type inside
+    the same horizon (R-DL-9); the booking keeps its number."""
+    booking = _own_booking(request, booking_id)
+    now, today, citizen = clock.now(), clock.today(), request.actor.citizen
+    allowed, reason = _may("rebook", booking, now)
+    if not allowed:
+        messages.error(request, reason or _("Mødet kan ikke ombookes."))
+        return redirect("portal:meeting", booking_id=booking.public_id)
+    slots = [
+        s
+        for s in bookable_slots(citizen, now=now)
+        if s.offer.conversation_type_id == booking.conversation_type_id and s.pk != booking.slot_id
+    ]
+    here = reverse("portal:rebook", args=[booking.public_id])
+    if request.method == "POST":
+        slot = next((s for s in Slot.objects.filter(public_id=_uuid_or_none(request.POST.get("tid")))), None)
+        if slot is None:
+            messages.error(request, _("Vælg en ledig tid."))
+            return redirect(here)
+        try:
+            booking_rebook(actor=request.actor, booking=booking, slot=slot)
+        except DomainError as error:
+            messages.error(request, error.message)
+            day = clock.local_date(slot.start)
+            return redirect(f"{here}?{urlencode({'maaned': day.strftime('%Y-%m'), 'dag': day.isoformat()})}")
+        messages.success(request, _("Dit møde er flyttet."))
+        return redirect("portal:receipt", booking_id=booking.public_id)
+    month = presenters.parse_month(request.GET.get("maaned"))
+    day = presenters.parse_day(request.GET.get("dag"))
+    chosen = next((s for s in slots if str(s.public_id) == request.GET.get("tid", "")), None)
+    ctx = _meeting_context(request, booking)
+    if chosen is not None:
+        return render(
+            request,
+            "portal/rebook_confirm.html",
+            {
+                **ctx,
+                "slot": chosen,
+                "new_when": presenters.time_range(chosen.start, chosen.end),
+                "back": here,
+            },
+        )
+    if not slots:
+        return render(request, "portal/no_times.html", {**ctx, "rebooking": True})
+    horizon_text = presenters.horizon_text(citizen, booking.conversation_type, today)
+    cal = _calendar_context(slots, today=today, month=month, day=day, horizon_text=horizon_text)
+    month = cal["calendar"].month
+    params = {"maaned": month.strftime("%Y-%m")}
+    return render(
+        request,
+        "portal/rebook.html",
+        {
+            **ctx,
+            **cal,
+            "hidden": params,
+            "time_hidden": {**params, **({"dag": cal["day"].isoformat()} if cal["day"] else {})},
+            "form_url": here,
+        },
+    )
+
+
+@never_cache
+@citizen_required
+@require_http_methods(["GET", "POST"])
+def cancel(request, booking_id):
+    """Aflysning (R-PC-6) with a reason the citizen may give."""
+    booking = _own_booking(request, booking_id)
+    allowed, reason = _may("cancel", booking, clock.now())
+    if not allowed:
+        messages.error(request, reason or _("Mødet kan ikke aflyses."))
+        return redirect("portal:meeting", booking_id=booking.public_id)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking_cancel(actor=request.actor, booking=booking, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Dit møde er aflyst."))
+            return redirect("portal:meetings")
+    return render(request, "portal/cancel.html", {**_meeting_context(request, booking), "form": form})

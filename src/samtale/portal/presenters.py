@@ -1,0 +1,205 @@
+"""Shaping what the portal shows from what the selectors return: the deadline notice, the lists on
+Min side, and the month calendar of Trin 3. No rules here: which times may be booked, the horizon and
+the notice texts all come from bookings.selectors and deadlines (selectors and rules)."""
+
+from __future__ import annotations
+
+import calendar as _calendar
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from samtale.core import clock
+from samtale.deadlines import rules as deadline_rules
+from samtale.deadlines.selectors import booking_horizon, deadline_open_for
+
+ACTIVE = "active"
+
+
+def long_date(day: date) -> str:
+    """R-NT-5: "mandag den 10. juli 2017"."""
+    return deadline_rules.danish_long_date(day)
+
+
+def short_date(day: date) -> str:
+    """R-NT-7: "10. juli 2017"."""
+    return deadline_rules.danish_date(day)
+
+
+def family_noun(conversation_type) -> str:
+    noun, _title = deadline_rules.FAMILY_NOUNS.get(
+        getattr(conversation_type, "family", "") or "", deadline_rules.FAMILY_NOUNS["jobsamtale"]
+    )
+    return noun
+
+
+def deadline_notice(citizen, today: date):
+    """The one notice on top of Min side (R-NT-1 … R-NT-4), or None."""
+    return deadline_rules.notice_for(deadline_open_for(citizen, today), today)
+
+
+def active_deadline(citizen, today: date):
+    """The open deadline the citizen is asked to book against (R-NT-7, R-NT-9): active and not yet
+    fulfilled. A deadline that is not activated yet is invisible to the citizen."""
+    deadline = deadline_open_for(citizen, today)
+    if deadline is None or getattr(deadline, "effective", deadline.status) != ACTIVE:
+        return None
+    return deadline
+
+
+@dataclass
+class DeadlineInfo:
+    """What every step of the booking flow says about the deadline (R-NT-7)."""
+
+    deadline: object
+    noun: str
+    heading: str
+    text: str
+
+    @classmethod
+    def of(cls, deadline) -> DeadlineInfo | None:
+        if deadline is None:
+            return None
+        noun = family_noun(deadline.conversation_type)
+        when = short_date(deadline.deadline_date)
+        return cls(
+            deadline=deadline,
+            noun=noun,
+            heading=_("Book din %(noun)s senest %(date)s") % {"noun": noun, "date": when},
+            text=_(
+                "Her kan du booke en %(noun)s med en sagsbehandler på dit jobcenter. Fristen for at booke "
+                "samtalen er senest %(date)s. Kontakt dit jobcenter, hvis der ikke er flere ledige tider."
+            )
+            % {"noun": noun, "date": when},
+        )
+
+
+def horizon_text(citizen, conversation_type, today: date) -> str | None:
+    """R-DL-9 / R-NT-7 on Trin 3: the last day the conversation may take place."""
+    horizon = booking_horizon(citizen, conversation_type, today)
+    if horizon is None:
+        return None
+    return _(
+        "Samtalen skal være holdt senest %(date)s. Kalenderen viser derfor kun tider frem til denne dag."
+    ) % {"date": short_date(horizon)}
+
+
+def upcoming_bookings(actor, citizen, now: datetime) -> list:
+    from samtale.bookings.models import BookingStatus
+    from samtale.bookings.selectors import citizen_bookings
+
+    return [b for b in citizen_bookings(actor, citizen, status=BookingStatus.PLANNED) if b.end > now]
+
+
+def held_conversations(actor, citizen) -> list:
+    from samtale.conversations.selectors import citizen_held_conversations
+
+    return citizen_held_conversations(actor, citizen)
+
+
+def time_range(start: datetime, end: datetime) -> str:
+    """ "mandag 10. juli 2017 kl. 10.00–10.30" in Copenhagen time (R-PC-1)."""
+    a, b = clock.local(start), clock.local(end)
+    return _("%(day)s kl. %(start)s–%(end)s") % {
+        "day": f"{deadline_rules.WEEKDAYS[a.weekday()]} {short_date(a.date())}",
+        "start": a.strftime("%H.%M"),
+        "end": b.strftime("%H.%M"),
+    }
+
+
+# --- Trin 3: the month calendar ---------------------------------------------------------------------
+
+
+@dataclass
+class CalendarDay:
+    day: date
+    in_month: bool
+    free: int = 0
+    selected: bool = False
+
+    @property
+    def iso(self) -> str:
+        return self.day.isoformat()
+
+    @property
+    def label(self) -> str:
+        """The accessible name of a day button: "mandag 10. juli, 4 ledige tider"."""
+        name = f"{deadline_rules.WEEKDAYS[self.day.weekday()]} {self.day.day}. {deadline_rules.MONTHS[self.day.month - 1]}"
+        return f"{name}, " + ngettext("%(n)d ledig tid", "%(n)d ledige tider", self.free) % {"n": self.free}
+
+
+@dataclass
+class MonthCalendar:
+    month: date  # the first of the month
+    weeks: list[list[CalendarDay]] = field(default_factory=list)
+    previous: date | None = None
+    next: date | None = None
+
+    @property
+    def title(self) -> str:
+        return f"{deadline_rules.MONTHS[self.month.month - 1].capitalize()} {self.month.year}"
+
+    @property
+    def has_free(self) -> bool:
+        return any(d.free for w in self.weeks for d in w)
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def add_months(day: date, n: int) -> date:
+    y, m = divmod(day.month - 1 + n, 12)
+    return date(day.year + y, m + 1, 1)
+
+
+def month_calendar(
+    month: date, free_by_day: dict[date, int], *, first: date, last: date | None, selected=None
+):
+    """Weeks Monday–Friday covering `month`; days with free times carry their count. `first`/`last`
+    bound the month navigation (today's month … the month of the last free time)."""
+    month = month_start(month)
+    days_in_month = _calendar.monthrange(month.year, month.month)[1]
+    start = month - timedelta(days=month.weekday())
+    end = month.replace(day=days_in_month)
+    weeks = []
+    monday = start
+    while monday <= end:
+        week = []
+        for offset in range(5):
+            d = monday + timedelta(days=offset)
+            in_month = d.month == month.month
+            week.append(
+                CalendarDay(d, in_month, free_by_day.get(d, 0) if in_month else 0, selected == d and in_month)
+            )
+        if any(c.in_month for c in week):
+            weeks.append(week)
+        monday += timedelta(days=7)
+    cal = MonthCalendar(month, weeks)
+    if month > month_start(first):
+        cal.previous = add_months(month, -1)
+    if last is not None and month < month_start(last):
+        cal.next = add_months(month, 1)
+    return cal
+
+
+def parse_month(value: str | None) -> date | None:
+    try:
+        year, month = (int(p) for p in (value or "").split("-")[:2])
+        return date(year, month, 1)
+    except (TypeError, ValueError):
+        return None
+
+
+def parse_day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value or "")
+    except (TypeError, ValueError):
+        return None
+
+
+def localized_time(moment: datetime) -> str:
+    return formats.time_format(clock.local(moment), "H.i")
