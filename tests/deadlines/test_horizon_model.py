@@ -21,6 +21,7 @@ def _raw_deadline(citizen, jc, code=7, status="active", deadline_date=date(2026,
         created_by="test",
         created_on=created,
         expires_on=rules.expires_on(created),
+        status_since=created,
         **kw,
     )
 

@@ -58,6 +58,7 @@ def test_service_applies_pair(old, event, make_citizen, jc_a, make_booking):
             created_by="test",
             created_on=TODAY,
             expires_on=rules.expires_on(TODAY),
+            status_since=TODAY,
             fulfilled_by=booking if fulfilled else None,
             meeting_date=booking.start.date() if fulfilled else None,
         )

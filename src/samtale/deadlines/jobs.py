@@ -91,9 +91,12 @@ def _pg() -> bool:
 
 
 def _day_sql(kind: Kind) -> str:
-    if kind.due_day != "overdue":
-        return kind.due_day
-    return "(d.deadline_date + 1)" if _pg() else "date(d.deadline_date, '+1 day')"
+    """The day the transition is dated: when it fell due, but not before the current status began
+    (rules.due_steps's `since`)."""
+    due = kind.due_day
+    if due == "overdue":
+        due = "(d.deadline_date + 1)" if _pg() else "date(d.deadline_date, '+1 day')"
+    return f"greatest({due}, d.status_since)" if _pg() else f"max({due}, d.status_since)"
 
 
 def _date_text(expr: str) -> str:
@@ -195,9 +198,10 @@ def _run_kind(kind: Kind, day: date, now, chunk: int, out) -> int:
                     params,
                 )
             final = status
-            closed = f", closed_on = {day_sql.replace('d.', '')}" if final == rules.CLOSED_ADMIN else ""
+            plain_day = day_sql.replace("d.", "")
+            closed = f", closed_on = {plain_day}" if final == rules.CLOSED_ADMIN else ""
             cursor.execute(
-                f"UPDATE {D} SET status = '{final}', updated_at = %(now)s{closed} "
+                f"UPDATE {D} SET status = '{final}', status_since = {plain_day}, updated_at = %(now)s{closed} "
                 f"WHERE id IN (SELECT d.id FROM {D} d WHERE {chunk_where})",
                 params,
             )

@@ -65,6 +65,10 @@ class Deadline(BaseModel):
         "udløber", help_text="Første dag, hvor mere end 90 dage er gået siden oprettelsen (R-DL-10)"
     )
     closed_on = models.DateField("lukket", null=True, blank=True)
+    status_since = models.DateField(
+        "status siden",
+        help_text="Dagen den nuværende status blev nået; en senere transition dateres tidligst hertil",
+    )
     self_booking_obligatory = models.BooleanField(
         "selvbooking obligatorisk",
         default=False,

@@ -153,9 +153,12 @@ def due_steps(
     meeting_date: date | None,
     expires: date,
     day: date,
+    since: date | None = None,
 ) -> list[Step]:
     """The transitions the daily batch owes a deadline up to and including `day`, in date order
-    (R-DL-5, R-DL-6, R-DL-7, R-DL-10, R-DL-13). Empty when nothing is due."""
+    (R-DL-5, R-DL-6, R-DL-7, R-DL-10, R-DL-13). Empty when nothing is due. A step is dated on the day it
+    fell due, but never before `since`, the day the current status was entered (a deadline re-opened on
+    the 25th after its date passed on the 23rd closes as overdue on the 25th)."""
     steps: list[Step] = []
     while True:
         if status in MOMENTARY:
@@ -167,6 +170,8 @@ def due_steps(
         if timed is None or timed[1] > day:
             return steps
         event, when = timed
+        if since is not None and when < since:
+            when = since
         new = next_status(status, event)
         steps.append(Step(event, when, status, new))
         status = new
@@ -180,6 +185,7 @@ def effective_status(
     meeting_date: date | None,
     expires: date,
     day: date,
+    since: date | None = None,
 ) -> str:
     steps = due_steps(
         status,
@@ -188,6 +194,7 @@ def effective_status(
         meeting_date=meeting_date,
         expires=expires,
         day=day,
+        since=since,
     )
     return steps[-1].new if steps else status
 
@@ -268,6 +275,7 @@ def notice_for(deadline, today: date) -> Notice | None:
         meeting_date=deadline.meeting_date,
         expires=deadline.expires_on,
         day=today,
+        since=getattr(deadline, "status_since", None),
     )
     if status != ACTIVE:
         return None

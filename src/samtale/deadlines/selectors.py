@@ -18,6 +18,7 @@ def effective_status(deadline: Deadline, day: date) -> str:
         meeting_date=deadline.meeting_date,
         expires=deadline.expires_on,
         day=day,
+        since=deadline.status_since,
     )
 
 

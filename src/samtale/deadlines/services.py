@@ -50,6 +50,7 @@ def _apply(
     old = deadline.status if deadline.pk else None
     new = rules.next_status(old, event)
     deadline.status = new
+    deadline.status_since = day
     if new == rules.CLOSED_ADMIN:
         deadline.closed_on = day
     if new == rules.ACTIVE:
@@ -89,6 +90,7 @@ def _catch_up(deadline: Deadline, *, today: date, actor: Actor | None = None) ->
         meeting_date=deadline.meeting_date,
         expires=deadline.expires_on,
         day=today,
+        since=deadline.status_since,
     ):
         if step.event == rules.CLOSED_AT_ONCE:
             continue  # _apply closes momentary statuses itself
