@@ -91,21 +91,16 @@ def me(citizen):
 
 
 @pytest.fixture
-def make_deadline(jc_a):
-    def make(citizen, conversation_type_code: int, deadline_date: date, status="active"):
-        from samtale.codes.models import ConversationType
-        from samtale.deadlines.models import Deadline
+def make_deadline(system):
+    def make(citizen, conversation_type_code: int, deadline_date: date):
+        from samtale.deadlines.services import deadline_create
 
-        return Deadline.objects.create(
+        deadline, _ = deadline_create(
+            actor=system,
             citizen=citizen,
-            conversation_type=ConversationType.objects.get(code=conversation_type_code),
+            conversation_type=conversation_type_code,
             deadline_date=deadline_date,
-            activation_date=NOW.date(),
-            status=status,
-            jobcenter=jc_a,
-            created_by="test",
-            created_on=NOW.date(),
-            expires_on=NOW.date() + timedelta(days=91),
         )
+        return deadline
 
     return make

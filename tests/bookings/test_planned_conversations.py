@@ -499,20 +499,22 @@ def test_r_dl_16_absence_that_takes_away_self_booking_blocks_it(citizen, me, slo
     services.booking_summon(actor=actor_a, citizen=citizen, slot=slot)  # the jobcenter summons instead
 
 
-def test_r_dl_9_horizon_limits_self_booking_and_rebooking(
-    citizen, me, offer, make_slot, make_deadline, make_offer
-):
-    inside = make_slot(offer, local(2026, 3, 17, 10))
-    last_day = make_slot(offer, local(2026, 3, 17, 15))
-    beyond = make_slot(offer, local(2026, 3, 18, 9))
-    other_family = make_offer(title="Anden samtale", conversation_type=12, contact_forms=["telefonisk"])
-    unlimited = make_slot(other_family, local(2026, 3, 30, 9))
-    make_deadline(citizen, 4, local(2026, 3, 10).date())  # Opfølgningssamtale: horizon 17 March
-    # Offer is type 7 (Jobsamtale), a different family from the deadline's: no limit for it …
+def test_r_dl_9_horizon_limits_self_booking_and_rebooking(citizen, me, make_offer, make_slot, make_deadline):
+    follow_up = make_offer(title="Opfølgningssamtale", conversation_type=4)
+    inside = make_slot(follow_up, local(2026, 3, 17, 10))
+    last_day = make_slot(follow_up, local(2026, 3, 17, 15))
+    beyond = make_slot(follow_up, local(2026, 3, 18, 9))
+    job = make_offer(title="Jobsamtale", conversation_type=7)
+    other_family = make_slot(job, local(2026, 3, 30, 9))
+    anden = make_offer(
+        title="Anden samtale", conversation_type=12, contact_forms=["telefonisk"], fulfils_deadline=False
+    )
+    unlimited = make_slot(anden, local(2026, 3, 30, 11))
     assert beyond.pk in [s.pk for s in bookable_slots(citizen, now=clock.now())]
-    citizen.deadlines.update(conversation_type=offer.conversation_type)  # … a Jobsamtale deadline limits it
+    make_deadline(citizen, 4, local(2026, 3, 10).date())  # Opfølgningssamtale: horizon 17 March
     ids = [s.pk for s in bookable_slots(citizen, now=clock.now())]
-    assert inside.pk in ids and last_day.pk in ids and beyond.pk not in ids and unlimited.pk in ids
+    assert inside.pk in ids and last_day.pk in ids and beyond.pk not in ids
+    assert other_family.pk in ids and unlimited.pk in ids  # another family, or no family: no limit
     with pytest.raises(Conflict) as e:
         services.booking_self_book(actor=me, slot=beyond)
     assert e.value.rule == "R-DL-9" and "17.03.2026" in e.value.message
@@ -521,10 +523,22 @@ def test_r_dl_9_horizon_limits_self_booking_and_rebooking(
         services.booking_rebook(actor=me, booking=b, slot=beyond)
     assert e.value.rule == "R-DL-9"
     services.booking_rebook(actor=me, booking=b, slot=last_day)
-    # fulfils_deadline=true: only offers that fulfil a deadline of the open deadline's family
-    ids = [s.pk for s in bookable_slots(citizen, now=clock.now(), fulfils_deadline=True)]
-    assert unlimited.pk not in ids
-    assert unlimited.pk in [s.pk for s in bookable_slots(citizen, now=clock.now(), fulfils_deadline=False)]
+    b.refresh_from_db()
+    assert b.slot_id == last_day.pk
+
+
+def test_r_pc_11_fulfils_deadline_filter(citizen, make_offer, make_slot, make_deadline):
+    follow_up = make_slot(make_offer(title="Opfølgningssamtale", conversation_type=4), local(2026, 3, 5, 10))
+    job = make_slot(make_offer(title="Jobsamtale", conversation_type=7), local(2026, 3, 5, 11))
+    anden = make_slot(
+        make_offer(title="Anden samtale", conversation_type=12, contact_forms=["telefonisk"]),
+        local(2026, 3, 5, 12),
+    )
+    make_deadline(citizen, 4, local(2026, 3, 20).date())
+    now = clock.now()
+    assert [s.pk for s in bookable_slots(citizen, now=now, fulfils_deadline=True)] == [follow_up.pk]
+    assert [s.pk for s in bookable_slots(citizen, now=now, fulfils_deadline=False)] == [anden.pk]
+    assert {s.pk for s in bookable_slots(citizen, now=now)} == {follow_up.pk, job.pk, anden.pk}
 
 
 # Scoping and hooks ----------------------------------------------------------------------------------

@@ -1,0 +1,372 @@
+"""Planned conversations through the API (API.md): summons, move, cancel, no-show, a citizen's
+bookings; and the citizen's own side: bookable slots, self-booking, rebooking, cancelling.
+A caseworker reaches only bookings of their jobcenters' citizens; a citizen only their own (404)."""
+
+from datetime import date, datetime
+from uuid import UUID
+
+from ninja import Field, Query, Router, Schema
+
+from samtale.api.auth import require
+from samtale.bookings import selectors, services
+from samtale.bookings.models import Booking
+from samtale.citizens.selectors import citizen_get
+from samtale.core import clock
+from samtale.core.actors import Actor
+from samtale.core.errors import InvalidInput, NotFound
+from samtale.scheduling.models import Slot
+from samtale.scheduling.selectors import slot_get
+
+router = Router(tags=["Planlagte samtaler"])
+
+
+class SummonsIn(Schema):
+    citizen: UUID
+    slot: UUID | None = None
+    conversation_type: int | None = None
+    contact_form: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    title: str | None = None
+    description: str | None = None
+    meeting_form: str | None = None
+    location: str | None = None
+    address: str | None = None
+    phone_to_call: str | None = None
+    who_calls: str | None = None
+    citizen_contact: str | None = None
+    caseworker: str | None = None
+    caseworker_visible: bool | None = None
+    akasse_expected: bool | None = None
+    akasse_invited: bool | None = None
+    other_authority_summoned: bool | None = None
+    rebooking_allowed: bool | None = None
+    rebooking_cutoff_hours: int | None = None
+    cancellation_allowed: bool | None = None
+    cancellation_cutoff_hours: int | None = None
+
+
+class MoveIn(Schema):
+    start: datetime | None = None
+    end: datetime | None = None
+    slot: UUID | None = None
+
+
+class CancelIn(Schema):
+    reason: str | None = None
+
+
+class SlotChoiceIn(Schema):
+    slot: UUID
+    contact_form: str | None = None
+
+
+class ChangeOut(Schema):
+    at: datetime
+    actor: str
+    kind: str
+    old: dict
+    new: dict
+
+
+class BookingOut(Schema):
+    id: UUID
+    booking_number: str
+    citizen: UUID
+    jobcenter: str
+    status: str
+    status_label: str
+    self_booked: bool
+    start: datetime
+    end: datetime
+    title: str
+    description: str
+    conversation_type: int
+    conversation_type_label: str
+    contact_form: str
+    contact_form_label: str
+    meeting_form: str
+    caseworker: str | None
+    caseworker_name: str | None
+    location: str
+    address: str
+    citizen_contact: str
+    phone_to_call: str
+    who_calls: str
+    akasse_expected: bool | None
+    akasse_invited: bool | None
+    other_authority_summoned: bool
+    rebooking_allowed: bool
+    rebooking_deadline: datetime | None
+    cancellation_allowed: bool
+    cancellation_deadline: datetime | None
+    confirmed_at: datetime | None
+    cancellation_reason: str | None
+    slot: UUID | None
+    offer: UUID | None
+    history: list[ChangeOut]
+
+
+class BookableSlotOut(Schema):
+    id: UUID
+    offer: UUID
+    title: str
+    description: str
+    conversation_type: int
+    conversation_type_label: str
+    meeting_form: str
+    fulfils_deadline: bool
+    start: datetime
+    end: datetime
+    free: int
+    location: str
+    address: str
+    contact_forms: list[str]
+    caseworker_name: str | None
+
+
+class DayOut(Schema):
+    date: date
+    count: int
+
+
+class BookableOut(Schema):
+    slots: list[BookableSlotOut]
+    days: list[DayOut]
+
+
+def _local(moment: datetime | None) -> datetime | None:
+    """Times are stored in UTC and shown in Copenhagen time, with the offset (R-PC-1)."""
+    return clock.local(moment) if moment else None
+
+
+def booking_out(b: Booking, *, for_citizen: bool = False) -> dict:
+    hide = for_citizen and not b.caseworker_visible
+    return {
+        "id": b.public_id,
+        "booking_number": b.booking_number,
+        "citizen": b.citizen.public_id,
+        "jobcenter": b.jobcenter.code,
+        "status": b.status,
+        "status_label": b.get_status_display(),
+        "self_booked": b.self_booked,
+        "start": _local(b.start),
+        "end": _local(b.end),
+        "title": b.title,
+        "description": b.description,
+        "conversation_type": b.conversation_type.code,
+        "conversation_type_label": b.conversation_type.label,
+        "contact_form": b.contact_form.code,
+        "contact_form_label": b.contact_form.label,
+        "meeting_form": b.meeting_form,
+        "caseworker": None if hide or not b.caseworker_id else b.caseworker.ident,
+        "caseworker_name": None if hide or not b.caseworker_id else b.caseworker.name,
+        "location": b.location,
+        "address": b.address,
+        "citizen_contact": b.citizen_contact,
+        "phone_to_call": b.phone_to_call,
+        "who_calls": b.who_calls,
+        "akasse_expected": b.akasse_expected,
+        "akasse_invited": b.akasse_invited,
+        "other_authority_summoned": b.other_authority_summoned,
+        "rebooking_allowed": b.rebooking_allowed,
+        "rebooking_deadline": _local(b.rebooking_deadline),
+        "cancellation_allowed": b.cancellation_allowed,
+        "cancellation_deadline": _local(b.cancellation_deadline),
+        "confirmed_at": _local(b.confirmed_at),
+        "cancellation_reason": b.cancellation_reason.code if b.cancellation_reason_id else None,
+        "slot": b.slot.public_id if b.slot_id else None,
+        "offer": b.offer.public_id if b.offer_id else None,
+        "history": [
+            {"at": c.at, "actor": c.actor, "kind": c.kind, "old": c.old, "new": c.new}
+            for c in b.changes.all().order_by("at", "id")
+        ],
+    }
+
+
+def bookable_out(s: Slot) -> dict:
+    o = s.offer
+    return {
+        "id": s.public_id,
+        "offer": o.public_id,
+        "title": o.title,
+        "description": o.description,
+        "conversation_type": o.conversation_type.code,
+        "conversation_type_label": o.conversation_type.label,
+        "meeting_form": o.meeting_form,
+        "fulfils_deadline": o.fulfils_deadline and bool(o.conversation_type.family),
+        "start": _local(s.start),
+        "end": _local(s.end),
+        "free": s.free,
+        "location": o.location,
+        "address": o.address,
+        "contact_forms": sorted(f.code for f in o.contact_forms.all()),
+        "caseworker_name": s.caseworker.name if o.caseworker_visible else None,
+    }
+
+
+def _fresh(actor: Actor, booking: Booking) -> Booking:
+    return selectors.booking_get(actor, booking.public_id)
+
+
+# Caseworker side ----------------------------------------------------------------------------------
+
+
+@router.post(
+    "/bookings", response={201: BookingOut}, summary="Indkald borger (i en ledig tid eller på et tidspunkt)"
+)
+def booking_summon(request, body: SummonsIn):
+    actor = require(request, "caseworker", "admin")
+    citizen = citizen_get(actor, body.citizen, purpose="indkaldelse")
+    data = body.dict(exclude_unset=True)
+    for key in ("citizen", "slot", "conversation_type", "contact_form", "start", "end"):
+        data.pop(key, None)
+    fields = {k: v for k, v in data.items() if v is not None}
+    slot = slot_get(actor, body.slot) if body.slot else None
+    booking = services.booking_summon(
+        actor=actor,
+        citizen=citizen,
+        conversation_type=body.conversation_type,
+        contact_form=body.contact_form,
+        start=body.start,
+        end=body.end,
+        slot=slot,
+        **fields,
+    )
+    return 201, booking_out(_fresh(actor, booking))
+
+
+@router.get("/bookings/{booking_id}", response=BookingOut)
+def booking_get(request, booking_id: UUID):
+    actor = require(request, "caseworker", "admin")
+    return booking_out(selectors.booking_get(actor, booking_id))
+
+
+@router.get("/citizens/{citizen_id}/bookings", response=list[BookingOut])
+def citizen_bookings(request, citizen_id: UUID, status: str | None = None):
+    actor = require(request, "caseworker", "admin")
+    citizen = citizen_get(actor, citizen_id, purpose="planlagte samtaler")
+    return [booking_out(b) for b in selectors.citizen_bookings(actor, citizen, status=status)]
+
+
+@router.post(
+    "/bookings/{booking_id}/move", response=BookingOut, summary="Flyt samtalen (start, end eller slot)"
+)
+def booking_move(request, booking_id: UUID, body: MoveIn):
+    actor = require(request, "caseworker", "admin")
+    booking = selectors.booking_get(actor, booking_id)
+    slot = slot_get(actor, body.slot) if body.slot else None
+    booking = services.booking_move(actor=actor, booking=booking, start=body.start, end=body.end, slot=slot)
+    return booking_out(_fresh(actor, booking))
+
+
+@router.post("/bookings/{booking_id}/cancel", response=BookingOut, summary="Aflys samtalen (reason)")
+def booking_cancel(request, booking_id: UUID, body: CancelIn):
+    actor = require(request, "caseworker", "admin")
+    booking = selectors.booking_get(actor, booking_id)
+    booking = services.booking_cancel(actor=actor, booking=booking, reason=body.reason)
+    return booking_out(_fresh(actor, booking))
+
+
+@router.post("/bookings/{booking_id}/no-show", response=BookingOut, summary="Registrér udeblivelse")
+def booking_no_show(request, booking_id: UUID):
+    actor = require(request, "caseworker", "admin")
+    booking = selectors.booking_get(actor, booking_id)
+    booking = services.booking_mark_no_show(actor=actor, booking=booking)
+    return booking_out(_fresh(actor, booking))
+
+
+# Citizen side -------------------------------------------------------------------------------------
+
+ME = ["Borgerens egne data"]
+
+
+def _me(request) -> Actor:
+    return require(request, "citizen")
+
+
+def _public_slot(slot_id: UUID) -> Slot:
+    """Any published or withdrawn slot by id; whether this citizen may book it is the service's
+    question (R-PC-11 answers with the reason)."""
+    slot = (
+        Slot.objects.select_related("offer", "offer__jobcenter", "caseworker")
+        .filter(public_id=slot_id)
+        .first()
+    )
+    if slot is None:
+        raise NotFound("Den ledige tid findes ikke.", code="slot_not_found", field="slot")
+    return slot
+
+
+class BookableFilter(Schema):
+    fulfils_deadline: bool | None = None
+    date_from: date | None = Field(None, alias="from")
+    date_to: date | None = Field(None, alias="to")
+
+
+@router.get(
+    "/me/bookable-slots", response=BookableOut, tags=ME, summary="Ledige tider, jeg kan booke nu (R-PC-11)"
+)
+def me_bookable_slots(request, filters: Query[BookableFilter]):
+    actor = _me(request)
+    if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
+        raise InvalidInput("Til-datoen kan ikke ligge før fra-datoen.", code="to_before_from", field="to")
+    slots = selectors.bookable_slots(
+        actor.citizen,
+        now=clock.now(),
+        fulfils_deadline=filters.fulfils_deadline,
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+    )
+    days: dict[date, int] = {}
+    for s in slots:
+        d = clock.local_date(s.start)
+        days[d] = days.get(d, 0) + 1
+    return {
+        "slots": [bookable_out(s) for s in slots],
+        "days": [{"date": d, "count": n} for d, n in days.items()],
+    }
+
+
+@router.get("/me/bookings", response=list[BookingOut], tags=ME)
+def me_bookings(request):
+    actor = _me(request)
+    return [booking_out(b, for_citizen=True) for b in selectors.citizen_bookings(actor, actor.citizen)]
+
+
+@router.get(
+    "/me/bookings/{booking_id}",
+    response=BookingOut,
+    tags=ME,
+    summary="Åbn en samtale (sætter 'booking bekræftet' første gang, R-PC-9)",
+)
+def me_booking(request, booking_id: UUID):
+    actor = _me(request)
+    booking = selectors.booking_get(actor, booking_id)
+    booking = services.booking_mark_seen(actor=actor, booking=booking)
+    return booking_out(_fresh(actor, booking), for_citizen=True)
+
+
+@router.post("/me/bookings", response={201: BookingOut}, tags=ME, summary="Book en ledig tid")
+def me_book(request, body: SlotChoiceIn):
+    actor = _me(request)
+    booking = services.booking_self_book(
+        actor=actor, slot=_public_slot(body.slot), contact_form=body.contact_form
+    )
+    return 201, booking_out(_fresh(actor, booking), for_citizen=True)
+
+
+@router.post("/me/bookings/{booking_id}/rebook", response=BookingOut, tags=ME, summary="Ombook (R-PC-6)")
+def me_rebook(request, booking_id: UUID, body: SlotChoiceIn):
+    actor = _me(request)
+    booking = selectors.booking_get(actor, booking_id)
+    booking = services.booking_rebook(actor=actor, booking=booking, slot=_public_slot(body.slot))
+    return booking_out(_fresh(actor, booking), for_citizen=True)
+
+
+@router.post("/me/bookings/{booking_id}/cancel", response=BookingOut, tags=ME, summary="Aflys (R-PC-6)")
+def me_cancel(request, booking_id: UUID, body: CancelIn):
+    actor = _me(request)
+    booking = selectors.booking_get(actor, booking_id)
+    booking = services.booking_cancel(actor=actor, booking=booking, reason=body.reason)
+    return booking_out(_fresh(actor, booking), for_citizen=True)
