@@ -125,10 +125,22 @@ class CalendarDay:
         return self.day.isoformat()
 
     @property
+    def weekday_name(self) -> str:
+        return deadline_rules.WEEKDAYS[self.day.weekday()]
+
+    @property
+    def month_name(self) -> str:
+        return deadline_rules.MONTHS[self.day.month - 1]
+
+    @property
+    def free_text(self) -> str:
+        return ngettext("%(n)d ledig tid", "%(n)d ledige tider", self.free) % {"n": self.free}
+
+    @property
     def label(self) -> str:
-        """The accessible name of a day button: "mandag 10. juli, 4 ledige tider"."""
-        name = f"{deadline_rules.WEEKDAYS[self.day.weekday()]} {self.day.day}. {deadline_rules.MONTHS[self.day.month - 1]}"
-        return f"{name}, " + ngettext("%(n)d ledig tid", "%(n)d ledige tider", self.free) % {"n": self.free}
+        """The accessible name of a day button: "mandag 10. juli, 4 ledige tider" (the visible "10."
+        plus visually hidden words, so the name contains the visible text — WCAG 2.5.3)."""
+        return f"{self.weekday_name} {self.day.day}. {self.month_name}, {self.free_text}"
 
 
 @dataclass
