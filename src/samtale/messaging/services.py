@@ -246,7 +246,9 @@ def _say(out, line: str) -> None:
 # Status changes --------------------------------------------------------------------------------
 
 
-def _move(message_id: int, new: str, *, token=None, detail: str = "", worker: str = "", **fields) -> bool:
+def _move(
+    message_id: int, new: str, *, token=None, detail: str = "", worker: str = "", attempt=None, **fields
+) -> bool:
     """Change the status only if the current one may be replaced by `new` (and, for a worker, only
     while it still holds the claim). Writes the history row. Returns whether it changed."""
     now = clock.now()
@@ -256,7 +258,10 @@ def _move(message_id: int, new: str, *, token=None, detail: str = "", worker: st
     with transaction.atomic():
         changed = qs.update(status=new, updated_at=now, **fields)
         if changed:
-            attempt = Message.objects.filter(pk=message_id).values_list("attempts", flat=True).first() or 0
+            if attempt is None:
+                attempt = (
+                    Message.objects.filter(pk=message_id).values_list("attempts", flat=True).first() or 0
+                )
             MessageEvent.objects.create(
                 message_id=message_id, at=now, status=new, attempt=attempt, worker=worker, detail=detail
             )
@@ -314,8 +319,7 @@ def messages_claim(*, worker_id: str, limit: int = 20) -> list[Message]:
 def _still_wanted(message: Message) -> str:
     """Why a queued message should no longer go out ("" = send it): the citizen unsubscribed or
     changed number/address, the deadline got booked or closed, the meeting was moved or cancelled."""
-    citizen = message.citizen
-    citizen.refresh_from_db(fields=["sms_reminders", "email_reminders", "phone", "email"])
+    citizen = message.citizen  # read with the claim, a moment ago
     if message.channel == Channel.SMS and (not citizen.sms_reminders or citizen.phone != message.recipient):
         return "Borgeren er afmeldt SMS eller har skiftet nummer"
     if message.channel == Channel.EMAIL and (
@@ -332,7 +336,6 @@ def _still_wanted(message: Message) -> str:
             return "Fristen er ikke længere aktiv (booket eller lukket)"
     if message.kind == K.BOOKING_REMINDER and message.booking is not None:
         booking = message.booking
-        booking.refresh_from_db(fields=["status", "start"])
         day = message.idempotency_key.split(":")[3]
         if booking.status != "planned" or clock.local_date(booking.start).isoformat() != day:
             return "Mødet er flyttet eller aflyst"
@@ -340,7 +343,6 @@ def _still_wanted(message: Message) -> str:
         message.kind in (K.BOOKING_SUMMONS, K.BOOKING_CONFIRMED, K.BOOKING_MOVED)
         and message.booking is not None
     ):
-        message.booking.refresh_from_db(fields=["status"])
         if message.booking.status == "cancelled":
             return "Mødet er aflyst"
     if message.kind == K.BOOKING_CANCELLED and message.booking_id is not None:
@@ -370,13 +372,22 @@ def message_deliver(message: Message, *, worker_id: str, sms=None) -> str:
             message.pk,
             S.DEAD,
             token=token,
+            attempt=message.attempts,
             worker=worker_id,
             detail="Opgivet efter for mange afbrudte forsøg",
         )
         return S.DEAD
     reason = _still_wanted(message)
     if reason:
-        _move(message.pk, S.CANCELLED, token=token, worker=worker_id, detail=reason, locked_until=None)
+        _move(
+            message.pk,
+            S.CANCELLED,
+            token=token,
+            attempt=message.attempts,
+            worker=worker_id,
+            detail=reason,
+            locked_until=None,
+        )
         return S.CANCELLED
     try:
         if message.channel == Channel.SMS:
@@ -398,6 +409,7 @@ def message_deliver(message: Message, *, worker_id: str, sms=None) -> str:
                 message.pk,
                 S.DEAD,
                 token=token,
+                attempt=message.attempts,
                 worker=worker_id,
                 detail=error,
                 last_error=error,
@@ -414,6 +426,7 @@ def message_deliver(message: Message, *, worker_id: str, sms=None) -> str:
             message.pk,
             S.FAILED,
             token=token,
+            attempt=message.attempts,
             worker=worker_id,
             detail=f"{error} Nyt forsøg {clock.local(retry_at):%d-%m-%Y %H:%M:%S}.",
             last_error=error,
@@ -427,7 +440,9 @@ def message_deliver(message: Message, *, worker_id: str, sms=None) -> str:
     if result.delivered:
         fields["delivered_at"] = done
     detail = f"Modtaget af {'SMS-udbyderen' if message.channel == Channel.SMS else 'mailserveren'}"
-    if not _move(message.pk, new, token=token, worker=worker_id, detail=detail, **fields):
+    if not _move(
+        message.pk, new, token=token, attempt=message.attempts, worker=worker_id, detail=detail, **fields
+    ):
         # A receipt may have beaten us to it (already delivered): keep the reference, not the status.
         Message.objects.filter(pk=message.pk, provider_reference="").update(
             provider_reference=result.reference, sent_at=done

@@ -88,4 +88,4 @@ def _run_queued_tasks(worker_id: str, max_tasks: int = 10) -> int:
         excluded_queue_names=[],
     )
     worker.run()
-    return worker._run_tasks or 1
+    return worker._run_tasks
