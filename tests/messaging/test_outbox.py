@@ -216,3 +216,34 @@ def test_no_subscription_no_message(make_citizen, channel):
 
     citizen = make_citizen(phone="+4522334455", email="x@example.dk")
     assert subscribed_channels(citizen) == []
+
+
+class RecordingGateway:
+    """An operator's own gateway class, named by its dotted path in SAMTALE_SMS_GATEWAY."""
+
+    sent: list[tuple[str, str]] = []
+
+    def send(self, *, to, text, idempotency_key):
+        from samtale.messaging.gateways import SendResult
+
+        RecordingGateway.sent.append((to, idempotency_key))
+        return SendResult(reference="own-1", delivered=True)
+
+
+def test_own_gateway_class_by_dotted_path(subscribed, settings):
+    settings.SMS_GATEWAY = "tests.messaging.test_outbox.RecordingGateway"
+    RecordingGateway.sent.clear()
+    m = enqueue(subscribed(), key="own")
+    services.messages_deliver_due(worker_id="w1")
+    m.refresh_from_db()
+    assert RecordingGateway.sent == [("+4522334455", "own")]
+    assert m.status == S.DELIVERED and m.provider_reference == "own-1" and m.delivered_at is not None
+
+
+def test_unknown_gateway_setting_leaves_the_message_for_a_retry(subscribed, settings, caplog):
+    settings.SMS_GATEWAY = "carrier-pigeon"
+    m = enqueue(subscribed(), key="bad-setting")
+    services.messages_deliver_due(worker_id="w1")
+    m.refresh_from_db()
+    assert m.status == S.SENDING  # claimed, not lost: claimable again when the lease runs out
+    assert "kunne ikke behandles" in caplog.text

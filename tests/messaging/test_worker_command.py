@@ -1,5 +1,6 @@
 """`samtale worker --batch`: drains the outbox and runs the django-tasks database queue too."""
 
+import pytest
 from django.core.management import call_command
 from django_tasks import task
 
@@ -14,6 +15,7 @@ def note(word: str) -> None:
     RAN.append(word)
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_worker_batch_drains_outbox_and_runs_tasks(subscribed, http_sms, capsys):
     citizen = subscribed(email=False)
     for i in range(45):
@@ -34,3 +36,12 @@ def test_worker_batch_drains_outbox_and_runs_tasks(subscribed, http_sms, capsys)
     assert set(Message.objects.values_list("locked_by", flat=True)) == {"cmd-worker"}
     assert RAN == ["webhook"]
     assert "Arbejder cmd-worker kører" in capsys.readouterr().out
+
+
+def test_worker_refuses_to_start_with_a_wrong_sms_setting(settings, db):
+    from django.core.management.base import CommandError
+
+    settings.SMS_GATEWAY = "http"
+    settings.SMS_URL = ""
+    with pytest.raises(CommandError, match="SAMTALE_SMS_URL"):
+        call_command("worker", batch=True)

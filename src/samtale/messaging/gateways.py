@@ -119,8 +119,14 @@ def _reference(raw: bytes) -> str:
 
 
 def sms_gateway() -> SmsGateway:
-    """The configured gateway (SAMTALE_SMS_GATEWAY=console|http)."""
+    """The configured gateway: SAMTALE_SMS_GATEWAY=console|http, or the dotted path of an own class
+    with a `send(*, to, text, idempotency_key) -> SendResult` method (made without arguments) for a
+    provider whose API differs from HttpSmsGateway's."""
     kind = settings.SMS_GATEWAY
+    if "." in kind:
+        from django.utils.module_loading import import_string
+
+        return import_string(kind)()
     if kind == "http":
         return HttpSmsGateway(
             url=settings.SMS_URL,
@@ -130,7 +136,7 @@ def sms_gateway() -> SmsGateway:
         )
     if kind == "console":
         return ConsoleSmsGateway()
-    raise ValueError(f"Ukendt SAMTALE_SMS_GATEWAY: {kind!r} (console eller http).")
+    raise ValueError(f"Ukendt SAMTALE_SMS_GATEWAY: {kind!r} (console, http eller en klasses sti).")
 
 
 def receipt_signature(secret: str, body: bytes) -> str:

@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from samtale.messaging.worker import OutboxWorker
 
@@ -18,6 +18,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, interval, batch, limit, worker_id, **opts):
+        from samtale.messaging.gateways import sms_gateway
+
+        try:
+            sms_gateway()  # a wrong SAMTALE_SMS_GATEWAY/SAMTALE_SMS_URL stops the worker at start
+        except (ValueError, ImportError) as exc:
+            raise CommandError(str(exc)) from None
         worker = OutboxWorker(worker_id=worker_id, interval=interval, limit=limit)
         worker.install_signals()
         self.stdout.write(f"Arbejder {worker.worker_id} kører (stop med Ctrl+C).")
