@@ -245,6 +245,15 @@ def _check_slot_for_citizen(citizen: Citizen, slot: Slot, *, now: datetime) -> N
         )
 
 
+def _check_not_full(slot: Slot) -> None:
+    """Fail fast on a free time that is already full (read after the citizen lock). Only a shortcut:
+    the conditional UPDATE in `slot_take_place` is what guarantees R-PC-5."""
+    if slot.booked >= slot.capacity:
+        raise Conflict(
+            "Tiden er desværre optaget. Vælg en anden tid.", code="slot_full", rule="R-PC-5", field="slot"
+        )
+
+
 def _check_not_holding(citizen: Citizen, slot: Slot, *, exclude: Booking | None = None) -> None:
     qs = Booking.objects.filter(citizen=citizen, slot=slot, status=BookingStatus.PLANNED)
     if exclude is not None:
@@ -455,9 +464,10 @@ def booking_self_book(*, actor: Actor, slot: Slot, contact_form=None) -> Booking
     block = self_booking_block(citizen, today)
     if block is not None:
         raise block
-    slot = Slot.objects.select_related("offer", "offer__conversation_type", "caseworker").get(pk=slot.pk)
+    slot = Slot.objects.select_related("offer", "offer__jobcenter", "offer__conversation_type", "caseworker").get(pk=slot.pk)
     _check_slot_for_citizen(citizen, slot, now=now)
     _check_not_holding(citizen, slot)
+    _check_not_full(slot)
     refusal = slot_refusal(citizen, slot, now=now)
     if refusal is not None:
         raise refusal
@@ -490,7 +500,7 @@ def booking_rebook(*, actor: Actor, booking: Booking, slot: Slot) -> Booking:
     block = self_booking_block(citizen, today)
     if block is not None:
         raise block
-    slot = Slot.objects.select_related("offer", "offer__conversation_type", "caseworker").get(pk=slot.pk)
+    slot = Slot.objects.select_related("offer", "offer__jobcenter", "offer__conversation_type", "caseworker").get(pk=slot.pk)
     if booking.slot_id == slot.pk:
         raise InvalidInput(
             "Samtalen ligger allerede på den tid.", code="same_slot", rule="R-PC-6", field="slot"
@@ -504,6 +514,7 @@ def booking_rebook(*, actor: Actor, booking: Booking, slot: Slot) -> Booking:
             field="slot",
         )
     _check_not_holding(citizen, slot, exclude=booking)
+    _check_not_full(slot)
     refusal = slot_refusal(citizen, slot, now=now)
     if refusal is not None:
         raise refusal
@@ -541,7 +552,7 @@ def booking_move(
     old = snapshot(booking)
     old_slot = booking.slot
     if slot is not None:
-        slot = Slot.objects.select_related("offer", "offer__conversation_type", "caseworker").get(pk=slot.pk)
+        slot = Slot.objects.select_related("offer", "offer__jobcenter", "offer__conversation_type", "caseworker").get(pk=slot.pk)
         if booking.slot_id == slot.pk:
             raise InvalidInput("Samtalen ligger allerede på den tid.", code="same_slot", field="slot")
         _check_slot_for_citizen(citizen, slot, now=now)
