@@ -116,3 +116,21 @@ def test_receipts_refused_without_a_configured_secret(settings, db):
     settings.SMS_CALLBACK_SECRET = ""
     r = post_receipt({"reference": "x", "status": "delivered"}, secret="")
     assert r.status_code == 403 and r.json()["code"] == "receipts_disabled"
+
+
+def test_receipt_endpoint_works_without_csrf_cookie(subscribed, http_sms, settings):
+    """The provider is a server, not a browser: no CSRF token, only the signature."""
+    from django.test import Client
+
+    settings.SMS_CALLBACK_SECRET = SECRET
+    citizen = subscribed()
+    enqueue(citizen, key="csrf")
+    raw = json.dumps({"idempotency_key": "csrf", "status": "sent"}).encode()
+    r = Client(enforce_csrf_checks=True).post(
+        "/api/v1/messaging/sms-receipts",
+        data=raw,
+        content_type="application/json",
+        HTTP_X_SAMTALE_SIGNATURE=receipt_signature(SECRET, raw),
+    )
+    assert r.status_code == 200
+    assert r.json()["status"] == "queued"  # "sent" cannot replace "queued": only forward, only real steps

@@ -150,3 +150,17 @@ def test_r_nt_6_missed_batch_days_do_not_send_a_wrong_countdown(subscribed, acto
     with on(D0 + timedelta(days=14)):
         daily(D0 + timedelta(days=14))  # days 1–13 caught up now, 8-day mark (day 12) is past
     assert [k for k, _ in kinds(citizen)] == [K.DEADLINE_NEW]
+
+
+def test_r_nt_6_messages_are_written_in_the_deadlines_transaction(subscribed, actor_a):
+    """Rolled back with the change that caused them: no reminder for a deadline that never was."""
+    from django.db import transaction
+
+    citizen = subscribed()
+    with on(D0), pytest.raises(RuntimeError), transaction.atomic():
+        deadline_create(
+            actor=actor_a, citizen=citizen, conversation_type=7, deadline_date=D0 + timedelta(days=20)
+        )
+        assert len(kinds(citizen)) == 2
+        raise RuntimeError("the caller's transaction fails after the deadline was made")
+    assert kinds(citizen) == []
