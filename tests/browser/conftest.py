@@ -64,11 +64,12 @@ def new_page(browser, live_server):
     CSP test opens pages without the bypass."""
     contexts = []
 
-    def make(*, bypass_csp: bool = True):
+    def make(*, bypass_csp: bool = True, javascript: bool = True):
         context = browser.new_context(
             viewport=PHONE,
             locale="da-DK",
             bypass_csp=bypass_csp,
+            java_script_enabled=javascript,
             accept_downloads=True,
             base_url=live_server.url,
         )

@@ -366,3 +366,20 @@ def test_csp_holds_in_the_browser(new_page, world):
         assert page.evaluate("() => typeof window.htmx") == "object"
         assert page.evaluate("() => document.documentElement.classList.contains('js')")
     assert not problems, problems
+
+
+def test_booking_works_without_javascript(new_page, world):
+    """htmx only enhances: with JavaScript off the same forms and links book the meeting."""
+    page = new_page(javascript=False)
+    login(page, world.citizen)
+    page.get_by_role("link", name=re.compile("Book Jobsamtale med dit jobcenter")).click()
+    page.get_by_role("button", name=re.compile("Fortsæt")).click()  # the only offer is chosen already
+    page.get_by_label(re.compile("Telefonisk")).check()
+    page.get_by_role("button", name=re.compile("Fortsæt")).click()
+    page.get_by_role("button", name="torsdag 13. juli, 1 ledig tid").click()
+    page.get_by_role("radio", name="kl. 09.00–09.30").check()
+    page.get_by_role("button", name=re.compile("Fortsæt")).click()
+    page.get_by_role("button", name="Book mødet").click()
+    expect_text(page, "Dit møde er booket")
+    booking = Booking.objects.get(citizen=world.citizen)
+    assert booking.start == at(date(2017, 7, 13), 9) and booking.contact_form.code == "telefonisk"

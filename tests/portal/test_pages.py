@@ -162,6 +162,7 @@ def test_r_nt_8_no_free_times(frozen, make_citizen, jc_a, cw_a):
         and "Du skal derfor kontakte dit jobcenter." in page
     )
     assert "Book din jobsamtale senest 10. juli 2017" in page
+    assert "Kontakt dit jobcenter</strong>: Jobcenter København." in page
 
 
 def test_r_pc_11_absence_hides_the_times_in_that_period(portal, world):
@@ -359,3 +360,22 @@ def test_session_expires(portal, world, settings):
     with time_machine.travel(at(date(2017, 6, 26), 11), tick=False):
         r = portal.get("/borger/")
     assert r.status_code == 302 and r["Location"].startswith("/login/")
+
+
+def test_min_side_shows_held_conversations(frozen, make_citizen, jc_a, actor_a):
+    """§ 27 stk. 6: the citizen sees the held conversations on Min side (via conversations.selectors)."""
+    from samtale.conversations.services import held_conversation_register
+
+    citizen = make_citizen(contact_group=6, jobcenter=jc_a, name="Melvie Jansalo")
+    held_conversation_register(
+        actor=actor_a,
+        citizen=citizen,
+        held_at=at(date(2017, 6, 20), 10),
+        conversation_type=13,
+        contact_form="personligt",
+        information="Vi talte om dine muligheder for at vende tilbage til arbejdet.",
+    )
+    page = text(login_client(citizen).get("/borger/"))
+    assert "Afholdte samtaler" in page and "Informationsmøde uden mødepligt" in page
+    assert "Afholdt tirsdag den 20. juni 2017 kl. 10.00" in page
+    assert "Vi talte om dine muligheder" in page

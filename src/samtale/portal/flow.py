@@ -24,6 +24,7 @@ from samtale.bookings import rules as booking_rules
 from samtale.bookings.models import BookingStatus
 from samtale.bookings.selectors import bookable_slots, booking_get
 from samtale.bookings.services import booking_cancel, booking_mark_seen, booking_rebook, booking_self_book
+from samtale.citizens.selectors import jobcenter_on
 from samtale.core import clock
 from samtale.core.errors import DomainError, NotFound
 from samtale.core.identity import citizen_required
@@ -34,7 +35,13 @@ from samtale.scheduling.models import Slot
 
 
 def _ctx(request, **extra) -> dict:
-    return {"citizen": request.actor.citizen, "section": "meetings", **extra}
+    citizen = request.actor.citizen
+    return {
+        "citizen": citizen,
+        "section": "meetings",
+        "jobcenter": jobcenter_on(citizen, clock.today()),
+        **extra,
+    }
 
 
 def _own_booking(request, booking_id):
