@@ -348,3 +348,35 @@ def test_event_after_missed_batch_acts_on_effective_status(make_citizen, actor_a
         "overdue": 0,
         "ninety_days": 0,
     }
+
+
+def test_with_the_real_booking_services(make_citizen, actor_a):
+    """R-DL-4 and the cancellation decision through bookings.services (BOOKING_CHANGED wired in ready())."""
+    from samtale.bookings import services as bookings
+    from samtale.codes.models import CancellationReason
+
+    citizen = make_citizen(contact_group=2)
+    deadline, _ = deadline_create(
+        actor=actor_a, citizen=citizen, conversation_type=7, deadline_date=TODAY + timedelta(days=10)
+    )
+    start = clock.at(TODAY + timedelta(days=4), 10)
+    booking = bookings.booking_summon(
+        actor=actor_a,
+        citizen=citizen,
+        conversation_type=7,
+        contact_form="personligt",
+        start=start,
+        end=start + timedelta(minutes=30),
+        address="Jobcentervej 1",
+    )
+    deadline.refresh_from_db()
+    assert deadline.status == "fulfilled" and deadline.fulfilled_by == booking
+    later = clock.at(TODAY + timedelta(days=6), 10)
+    bookings.booking_move(actor=actor_a, booking=booking, start=later, end=later + timedelta(minutes=30))
+    deadline.refresh_from_db()
+    assert deadline.meeting_date == TODAY + timedelta(days=6)
+    reason = CancellationReason.objects.filter(active=True).first()
+    bookings.booking_cancel(actor=actor_a, booking=booking, reason=reason.code)
+    deadline.refresh_from_db()
+    assert deadline.status == "active"
+    assert [h[3] for h in history(deadline)][-2:] == ["summons_made", "fulfilling_booking_cancelled"]

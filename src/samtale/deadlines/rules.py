@@ -341,13 +341,16 @@ def states_markdown() -> str:
         f"| {old or '–'} | `{event}` — {EVENT_LABELS[event]} | {new} |"
         for (old, event), new in TRANSITIONS.items()
     )
-    return f"""# Deadline states (frister)
+    return STATES_TEMPLATE.replace("{mermaid}", mermaid()).replace("{rows}", rows)
+
+
+STATES_TEMPLATE = """# Deadline states (frister)
 
 Generated from `samtale.deadlines.rules.TRANSITIONS` by `samtale deadline_states`; a test fails when this
 file is stale. Do not edit by hand.
 
 ```mermaid
-{mermaid()}
+{mermaid}
 ```
 
 ## Transitions
@@ -372,6 +375,17 @@ report feed (SPEC.md § 3.5, R-DL-14).
   batch closes it on (R-DL-5).
 - **Held or no-show** does not change the status: the meeting date closes it (R-DL-5, "whether or not the
   citizen turned up").
+- **Dating**: a transition is dated on the day it fell due (activation date, meeting date, deadline date
+  + 1, creation + 91), but never before the day the current status began — a deadline re-opened on the
+  25th whose date passed on the 23rd closes as overdue on the 25th.
+- **The daily batch** (`samtale daily`, `deadlines/jobs.py`) applies the date-driven rows of this table
+  set-based: per kind and chunk one transaction that locks the due rows, writes their history rows and
+  report events with INSERT … SELECT and moves them with one UPDATE; it continues from the day after the
+  last completed run, day by day (R-DL-13). It does not call `STATUS_CHANGED` per row (that would be one
+  Python call per deadline); `DAILY_STEPS` run after each day's transitions and read that day's history
+  rows. Every event-driven service first makes due transitions durable the same way (`_catch_up`), so
+  an event never acts on an outdated status, and the selectors compute the effective status for any
+  date, so reads never depend on the batch having run.
 - **90 days** (R-DL-10): "more than 90 days" — the first closing day is creation + 91. On the same day a
   specific event (activation, meeting date, deadline passed) wins over the 90-day close.
 """
