@@ -80,6 +80,7 @@ def make_offer(db, jc_a):
             title="Jobsamtale med frist" if fulfils else "Møde med jobcentret",
             conversation_type=ConversationType.objects.get(code=code),
             fulfils_deadline=fulfils,
+            address="Jobcentervej 1",
         )
         offer.contact_groups.set(ContactGroup.objects.filter(code__in=groups))
         offer.contact_forms.set(ContactForm.objects.filter(code="personligt"))
