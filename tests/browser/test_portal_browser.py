@@ -383,3 +383,22 @@ def test_booking_works_without_javascript(new_page, world):
     expect_text(page, "Dit møde er booket")
     booking = Booking.objects.get(citizen=world.citizen)
     assert booking.start == at(date(2017, 7, 13), 9) and booking.contact_form.code == "telefonisk"
+
+
+def test_htmx_swaps_the_calendar_in_place_and_keeps_no_personal_copy(new_page, world):
+    """With JavaScript the day's times arrive by htmx (no full page load), and htmx keeps no copy of
+    the page in the browser's storage (its history cache is off)."""
+    page = new_page()
+    login(page, world.citizen)
+    page.goto(f"/borger/moeder/book/?frist=1&tilbud={world.offer.public_id}&kontakt=personligt")
+    page.evaluate("() => { window.__samePage = true; }")
+    page.get_by_role("button", name="mandag 10. juli, 2 ledige tider").click()
+    page.get_by_role("radio", name="kl. 11.00–11.30").wait_for()
+    assert page.evaluate("() => window.__samePage === true")  # no full navigation
+    assert "dag=2017-07-10" in page.url  # the address follows, so back and reload work
+    page.get_by_role("button", name="tirsdag 11. juli, 1 ledig tid").click()
+    page.get_by_role("radio", name="kl. 10.00–10.30").wait_for()
+    cached = page.evaluate(
+        "() => sessionStorage.getItem('htmx-history-cache') || localStorage.getItem('htmx-history-cache')"
+    )
+    assert cached in (None, "[]"), "htmx kept a copy of a personal page in the browser's storage"
