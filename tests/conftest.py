@@ -54,6 +54,29 @@ def no_cpr_in_logs():
     assert not leaks, f"CPR-like number in log output: {len(leaks)} line(s)"
 
 
+@pytest.fixture(autouse=True)
+def reference_data(request):
+    """The code lists come from a data migration. A transactional test ends with a flush that empties
+    every table, so the transactional tests after it would find no code lists: put them back
+    (idempotent). Ordinary tests run inside a transaction and keep the migrated data."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from samtale.codes import reference as codes
+    from samtale.codes.models import ContactGroup
+    from samtale.conversations import reference as conversations
+
+    if not ContactGroup.objects.exists():
+        codes.load(apps)
+        conversations.load(apps)
+
+
 def pytest_collection_modifyitems(config, items):
     on_postgres = connection.vendor == "postgresql"
     skip = pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL=postgres://…)")
