@@ -308,11 +308,20 @@ def slot_withdraw(
     """Withdraw a free time. With bookings it is refused unless the caller asks to cancel them, with a
     reason (each cancellation is reported, R-PC-7)."""
     _check_jobcenter(actor, slot.offer.jobcenter)
+    from samtale.bookings.models import Booking, BookingStatus
+    from samtale.citizens.services import citizen_lock
+
+    # Lock order as in the booking services: citizens first, then the slot (no deadlock with a
+    # citizen who is booking or cancelling this slot at the same moment).
+    holders = Booking.objects.filter(slot=slot, status=BookingStatus.PLANNED).values_list(
+        "citizen_id", flat=True
+    )
+    if cancel_bookings and reason:
+        for citizen_id in sorted(set(holders)):
+            citizen_lock(citizen_id)
     slot = Slot.objects.select_for_update().get(pk=slot.pk)
     if slot.status == SlotStatus.WITHDRAWN:
         return slot
-    from samtale.bookings.models import Booking, BookingStatus
-
     booked = list(Booking.objects.filter(slot=slot, status=BookingStatus.PLANNED).select_related("citizen"))
     if booked and not cancel_bookings:
         raise Conflict(
