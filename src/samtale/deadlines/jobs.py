@@ -18,6 +18,7 @@ from datetime import date, timedelta
 
 from django.db import connection, transaction
 
+from samtale.citizens.models import Citizen
 from samtale.core import clock
 from samtale.deadlines import rules
 from samtale.deadlines.models import BatchRun, Deadline, DeadlineChange
@@ -32,6 +33,7 @@ MAX_CATCH_UP_DAYS = 366
 D = Deadline._meta.db_table
 H = DeadlineChange._meta.db_table
 R = ReportEvent._meta.db_table
+C = Citizen._meta.db_table
 
 
 @dataclass(frozen=True)
@@ -156,9 +158,8 @@ def _run_kind(kind: Kind, day: date, now, chunk: int, out) -> int:
     while True:
         with transaction.atomic(), connection.cursor() as cursor:
             params["lo"] = last_id
-            lock = " FOR UPDATE OF d" if _pg() else ""
             cursor.execute(
-                f"SELECT d.id FROM {D} d WHERE d.id > %(lo)s AND {where} ORDER BY d.id LIMIT {int(chunk)}{lock}",
+                f"SELECT d.id FROM {D} d WHERE d.id > %(lo)s AND {where} ORDER BY d.id LIMIT {int(chunk)}",
                 params,
             )
             ids = [row[0] for row in cursor.fetchall()]
@@ -166,6 +167,18 @@ def _run_kind(kind: Kind, day: date, now, chunk: int, out) -> int:
                 break
             params["hi"] = ids[-1]
             chunk_where = f"d.id > %(lo)s AND d.id <= %(hi)s AND {where}"
+            if _pg():
+                # The services' lock order: the citizen first, then the deadline (ARCHITECTURE.md "One
+                # citizen at a time"). Taking the chunk's citizens first, in id order, also covers the
+                # foreign-key checks of the rows inserted below (FOR KEY SHARE on the citizen), which
+                # would otherwise wait for a service that waits for us: a deadlock. The statements after
+                # the locks re-evaluate the conditions, so a deadline a service changed meanwhile drops out.
+                cursor.execute(
+                    f"SELECT c.id FROM {C} c WHERE c.id IN (SELECT d.citizen_id FROM {D} d WHERE {chunk_where}) "
+                    "ORDER BY c.id FOR UPDATE",
+                    params,
+                )
+                cursor.execute(f"SELECT d.id FROM {D} d WHERE {chunk_where} FOR UPDATE", params)
             old_sql, status = "d.status", kind.status
             for event in kind.events:
                 new = _target(status, event)
