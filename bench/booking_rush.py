@@ -40,6 +40,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -169,6 +170,7 @@ def main() -> int:
         seeded = seed(args)
 
         port = free_port()
+        server_log = tempfile.TemporaryFile()
         server = subprocess.Popen(
             [
                 sys.executable,
@@ -180,9 +182,11 @@ def main() -> int:
             env=env,
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            # A file, not a pipe: Django logs every 409 on stderr, and an unread pipe fills up and
+            # blocks the server's threads.
+            stderr=server_log,
         )
-        wait_for(port, seeded["tokens"][0], server)
+        wait_for(port, seeded["tokens"][0], server, server_log)
         print(
             f"booking_rush: {args.clients} clients, {args.slots} free times × {args.capacity} place(s), "
             f"waitress {args.server_threads} threads on 127.0.0.1:{port}",
@@ -249,11 +253,12 @@ def main() -> int:
             print(f"kept database {dbname}")
 
 
-def wait_for(port: int, token: str, server) -> None:
+def wait_for(port: int, token: str, server, log) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit("server exited: " + (server.stderr.read() or b"").decode()[-2000:])
+            log.seek(0)
+            raise SystemExit("server exited: " + log.read().decode(errors="replace")[-2000:])
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/api/v1/me", headers={"Authorization": f"Bearer {token}"})
