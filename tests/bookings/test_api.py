@@ -278,3 +278,28 @@ def test_summons_start_must_be_aware(api_a, citizen):
         },
     )
     problem(r, 422, "R-PC-1")
+
+
+def test_caseworker_and_jobcenter_calendar(api_a, api_b, offer_api, me_api, citizen):
+    slot = api_a.post(
+        f"/offers/{offer_api['id']}/slots",
+        {"start": "2026-03-05T10:00:00+01:00", "end": "2026-03-05T10:30:00+01:00"},
+    ).json()
+    api_a.post(
+        f"/offers/{offer_api['id']}/slots",
+        {"start": "2026-03-05T11:00:00+01:00", "end": "2026-03-05T11:30:00+01:00"},
+    )
+    booking = me_api.post("/me/bookings", {"slot": slot["id"]}).json()
+    r = api_a.get("/calendar?from=2026-03-05&to=2026-03-05")
+    assert r.status_code == 200, r.content
+    entries = r.json()
+    assert [(e["kind"], e["start"]) for e in entries] == [
+        ("booking", "2026-03-05T10:00:00+01:00"),
+        ("slot", "2026-03-05T10:00:00+01:00"),
+        ("slot", "2026-03-05T11:00:00+01:00"),
+    ]
+    assert entries[0]["booking_number"] == booking["booking_number"] and entries[1]["booked"] == 1
+    assert len(api_a.get("/calendar?jobcenter=101&from=2026-03-02").json()) == 3
+    problem(api_b.get("/calendar?jobcenter=101"), 404)
+    problem(api_b.get("/calendar?caseworker=kbh-ah"), 404)
+    problem(api_a.get("/calendar?from=2026-03-05&to=2026-03-01"), 422)

@@ -464,7 +464,9 @@ def booking_self_book(*, actor: Actor, slot: Slot, contact_form=None) -> Booking
     block = self_booking_block(citizen, today)
     if block is not None:
         raise block
-    slot = Slot.objects.select_related("offer", "offer__jobcenter", "offer__conversation_type", "caseworker").get(pk=slot.pk)
+    slot = Slot.objects.select_related(
+        "offer", "offer__jobcenter", "offer__conversation_type", "caseworker"
+    ).get(pk=slot.pk)
     _check_slot_for_citizen(citizen, slot, now=now)
     _check_not_holding(citizen, slot)
     _check_not_full(slot)
@@ -500,7 +502,9 @@ def booking_rebook(*, actor: Actor, booking: Booking, slot: Slot) -> Booking:
     block = self_booking_block(citizen, today)
     if block is not None:
         raise block
-    slot = Slot.objects.select_related("offer", "offer__jobcenter", "offer__conversation_type", "caseworker").get(pk=slot.pk)
+    slot = Slot.objects.select_related(
+        "offer", "offer__jobcenter", "offer__conversation_type", "caseworker"
+    ).get(pk=slot.pk)
     if booking.slot_id == slot.pk:
         raise InvalidInput(
             "Samtalen ligger allerede på den tid.", code="same_slot", rule="R-PC-6", field="slot"
@@ -552,7 +556,9 @@ def booking_move(
     old = snapshot(booking)
     old_slot = booking.slot
     if slot is not None:
-        slot = Slot.objects.select_related("offer", "offer__jobcenter", "offer__conversation_type", "caseworker").get(pk=slot.pk)
+        slot = Slot.objects.select_related(
+            "offer", "offer__jobcenter", "offer__conversation_type", "caseworker"
+        ).get(pk=slot.pk)
         if booking.slot_id == slot.pk:
             raise InvalidInput("Samtalen ligger allerede på den tid.", code="same_slot", field="slot")
         _check_slot_for_citizen(citizen, slot, now=now)

@@ -1,14 +1,14 @@
 """Meeting offers and free times through the API (API.md): offers, slots one by one or from a weekly
 schedule, withdrawing a slot. A caseworker reaches only their jobcenters' offers (404 otherwise)."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from uuid import UUID
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from samtale.api.auth import require
 from samtale.core import clock
-from samtale.core.errors import InvalidInput
+from samtale.core.errors import InvalidInput, NotFound
 from samtale.scheduling import selectors, services
 from samtale.scheduling.models import MeetingOffer, Slot
 
@@ -245,3 +245,88 @@ def slot_withdraw(request, slot_id: UUID, body: WithdrawIn):
         actor=actor, slot=slot, cancel_bookings=body.cancel_bookings, reason=body.reason
     )
     return slot_out(selectors.slot_get(actor, slot.public_id))
+
+
+class CalendarFilter(Schema):
+    caseworker: str | None = None
+    jobcenter: str | None = None
+    date_from: date | None = Field(None, alias="from")
+    date_to: date | None = Field(None, alias="to")
+
+
+class CalendarEntryOut(Schema):
+    kind: str
+    id: UUID
+    start: datetime
+    end: datetime
+    title: str
+    caseworker: str | None
+    booking_number: str | None = None
+    citizen: UUID | None = None
+    citizen_name: str | None = None
+    capacity: int | None = None
+    booked: int | None = None
+    status: str
+
+
+@router.get(
+    "/calendar",
+    response=list[CalendarEntryOut],
+    summary="Kalender for en sagsbehandler eller et jobcenter (dag/uge): planlagte samtaler og ledige tider",
+)
+def calendar(request, filters: Query[CalendarFilter]):
+    from samtale.organisations.models import Caseworker, Jobcenter
+
+    actor = require(request, "caseworker", "admin")
+    day_from = filters.date_from or clock.today()
+    day_to = filters.date_to or day_from + timedelta(days=6)
+    if day_to < day_from or (day_to - day_from).days > 62:
+        raise InvalidInput(
+            "Perioden skal være 1–63 dage med til-dato efter fra-dato.", code="invalid_period", field="to"
+        )
+    if filters.jobcenter:
+        jobcenter = Jobcenter.objects.filter(code=filters.jobcenter).first()
+        if jobcenter is None:
+            raise NotFound("Jobcentret findes ikke.", code="jobcenter_not_found")
+        data = selectors.jobcenter_calendar(actor, jobcenter, day_from, day_to)
+    else:
+        ident = filters.caseworker or (actor.caseworker.ident if actor.caseworker else None)
+        cw = Caseworker.objects.filter(ident=ident or "").first()
+        if cw is None or not (
+            actor.sees_all_jobcenters or cw.jobcenters.filter(pk__in=actor.jobcenter_ids).exists()
+        ):
+            raise NotFound("Sagsbehandleren findes ikke.", code="caseworker_not_found")
+        data = selectors.caseworker_calendar(cw, day_from, day_to)
+        # Only citizens the actor may see are named.
+        data["bookings"] = [
+            b for b in data["bookings"] if actor.sees_all_jobcenters or b.jobcenter_id in actor.jobcenter_ids
+        ]
+    entries = [
+        {
+            "kind": "booking",
+            "id": b.public_id,
+            "start": clock.local(b.start),
+            "end": clock.local(b.end),
+            "title": b.title,
+            "caseworker": b.caseworker.ident if b.caseworker_id else None,
+            "booking_number": b.booking_number,
+            "citizen": b.citizen.public_id,
+            "citizen_name": b.citizen.name,
+            "status": b.status,
+        }
+        for b in data["bookings"]
+    ] + [
+        {
+            "kind": "slot",
+            "id": s.public_id,
+            "start": clock.local(s.start),
+            "end": clock.local(s.end),
+            "title": s.offer.title,
+            "caseworker": s.caseworker.ident,
+            "capacity": s.capacity,
+            "booked": s.booked,
+            "status": s.status,
+        }
+        for s in data["slots"]
+    ]
+    return sorted(entries, key=lambda e: (e["start"], e["kind"]))

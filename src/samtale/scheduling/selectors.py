@@ -57,12 +57,12 @@ def caseworker_calendar(caseworker, date_from: date, date_to: date) -> dict:
             Booking.objects.filter(
                 caseworker=caseworker, status=BookingStatus.PLANNED, start__gte=lo, start__lt=hi
             )
-            .select_related("citizen", "conversation_type", "contact_form")
+            .select_related("citizen", "caseworker", "conversation_type", "contact_form")
             .order_by("start")
         ),
         "slots": list(
             Slot.objects.filter(caseworker=caseworker, start__gte=lo, start__lt=hi)
-            .select_related("offer")
+            .select_related("offer", "caseworker")
             .order_by("start")
         ),
     }
