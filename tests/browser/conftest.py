@@ -78,7 +78,14 @@ def new_page(browser, live_server):
         return context.new_page()
 
     yield make
+    # Let the last requests finish before the test's database is flushed: with SQLite in memory the
+    # live server shares the test's connection.
     for c in contexts:
+        for p in c.pages:
+            try:
+                p.wait_for_load_state("networkidle", timeout=5_000)
+            except Exception:  # a page that never settles must not hide the test's own result
+                pass
         c.close()
 
 

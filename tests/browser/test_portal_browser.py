@@ -319,6 +319,8 @@ def test_another_citizens_booking_is_404(new_page, world, make_citizen, jc_a):
         response = page.goto(f"/borger/moeder/{booking.public_id}/{path}")
         assert response.status == 404
         assert "Finney" not in page.content()
+    expect_text(page, "Siden findes ikke")
+    check_axe(page)
 
 
 def test_absence_and_settings_pages(new_page, world):
