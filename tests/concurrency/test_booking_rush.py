@@ -209,3 +209,36 @@ def test_one_caseworkers_individual_meetings_never_overlap_in_the_database(jc_a,
     ]
     won, lost = race(calls)
     assert len(won) == 1 and {e.code for e in lost} == {"caseworker_busy"}
+
+
+def test_an_exclusion_violation_becomes_a_danish_409(jc_a, cw_a, citizens):
+    """Should a race slip past the service check, the constraint's IntegrityError is turned into the
+    same Danish Conflict (never a 500)."""
+    a, b = citizens(2)
+    start = clock.at(clock.today() + timedelta(days=3), 10)
+    first = services.booking_summon(
+        actor=SYSTEM,
+        citizen=a,
+        conversation_type=12,
+        contact_form="telefonisk",
+        start=start,
+        end=start + timedelta(hours=1),
+        caseworker=cw_a.ident,
+    )
+    clash = Booking(
+        citizen=b,
+        jobcenter=jc_a,
+        start=start,
+        end=start + timedelta(minutes=30),
+        title="x",
+        conversation_type=first.conversation_type,
+        contact_form=first.contact_form,
+        caseworker=cw_a,
+        created_by="test",
+    )
+    with pytest.raises(Conflict) as e, transaction.atomic():
+        services._save(clash, create=True)
+    assert (
+        e.value.status == 409 and e.value.code == "caseworker_busy" and "Sagsbehandleren" in e.value.message
+    )
+    assert Booking.objects.count() == 1
