@@ -18,21 +18,9 @@ from samtale.scheduling import services as scheduling
 from samtale.scheduling.models import Slot
 from tests.conftest import make_cpr
 
-# serialized_rollback: the code lists come from a data migration and must survive the flush.
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 SYSTEM = Actor.system("test")
-
-
-@pytest.fixture(autouse=True)
-def code_lists():
-    """An earlier transactional test without serialized_rollback may have flushed them; reload
-    (idempotent, update_or_create by code)."""
-    from django.apps import apps
-
-    from samtale.codes import reference
-
-    reference.load(apps)
 
 
 @pytest.fixture

@@ -16,22 +16,7 @@ from samtale.core.errors import Conflict
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("code_lists"),
 ]
-
-
-@pytest.fixture
-def code_lists(transactional_db):
-    """The code lists come from data migrations; an earlier transactional test may have flushed them.
-    (Loaded here rather than by serialized_rollback, which collides with the content types that a
-    flush without it re-creates.)"""
-    from django.apps import apps
-
-    from samtale.codes import reference as codes
-    from samtale.conversations import reference
-
-    codes.load(apps)
-    reference.load(apps)
 
 
 @pytest.mark.parametrize("minutes", [0, 5])

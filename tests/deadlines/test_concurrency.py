@@ -17,18 +17,9 @@ from samtale.deadlines.models import Deadline
 from samtale.deadlines.services import deadline_create
 from tests.conftest import make_cpr
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 TODAY = date(2026, 3, 2)
-
-
-@pytest.fixture(autouse=True)
-def code_lists():
-    from django.apps import apps
-
-    from samtale.codes import reference
-
-    reference.load(apps)
 
 
 def _parallel(*fns):

@@ -15,7 +15,7 @@ def note(word: str) -> None:
     RAN.append(word)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_worker_batch_drains_outbox_and_runs_tasks(subscribed, http_sms, capsys):
     citizen = subscribed(email=False)
     for i in range(45):

@@ -5,7 +5,7 @@
   provider — which dedupes by idempotency key, as real providers do — delivered each text once;
 - two workers at once never send the same message within a lease.
 
-serialized_rollback: the code lists come from a data migration and must survive the flush."""
+The code lists that a transactional test's flush removes are put back by tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ def sent_count() -> int:
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_sigkilled_worker_loses_nothing_and_provider_delivers_each_key_once(
     subscribed, sms_provider, tmp_path
 ):
@@ -127,7 +127,7 @@ def test_sigkilled_worker_loses_nothing_and_provider_delivers_each_key_once(
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_workers_never_send_the_same_message_within_a_lease(subscribed, http_sms, settings):
     settings.MESSAGE_LEASE_SECONDS = 60
     citizen = subscribed(email=False)
