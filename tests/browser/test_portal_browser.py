@@ -17,23 +17,14 @@ from samtale.core.actors import Actor
 from tests.browser.conftest import check_axe, login, screenshot
 from tests.portal.world import NOW, at, make_world
 
-# A live server needs committed data (transaction=True); serialized_rollback puts the code lists of
-# the data migration back after each flush, and `code_lists` makes sure of them whatever ran before.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# A live server needs committed data (transaction=True); tests/conftest.py's `reference_data` puts the
+# migrated code lists back after each flush.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
 def dev_login(settings):
     settings.DEV_LOGIN = True
-
-
-@pytest.fixture(autouse=True)
-def code_lists(transactional_db):
-    from django.apps import apps
-
-    from samtale.codes import reference
-
-    reference.load(apps)  # idempotent (update_or_create by code)
 
 
 @pytest.fixture
