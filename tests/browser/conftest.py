@@ -104,8 +104,14 @@ def check_axe(page) -> None:
 
 
 def screenshot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    """A full-page phone-size screenshot into docs/screenshots/ (the README shows them). An existing
+    one is replaced only with SAMTALE_SCREENSHOTS=1, so an ordinary test run leaves the work tree
+    clean; otherwise the fresh one goes to var/screenshots/ (ignored by git) for a look."""
+    target = SCREENSHOTS / f"{name}.png"
+    if target.exists() and os.environ.get("SAMTALE_SCREENSHOTS") != "1":
+        target = ROOT / "var" / "screenshots" / f"{name}.png"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(target), full_page=True)
 
 
 def login(page, citizen) -> None:
