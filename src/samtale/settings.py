@@ -84,8 +84,12 @@ TEMPLATES = [
 DATA_DIR_DEFAULT_DB = f"sqlite:///{DATA_DIR / 'samtale.sqlite3'}"
 _DATABASE_URL = os.environ.get("DATABASE_URL", DATA_DIR_DEFAULT_DB)
 # Persistent connections save a connection set-up per request on PostgreSQL (SQLite opens a file).
-_CONN_MAX_AGE = int(os.environ.get("SAMTALE_DB_CONN_MAX_AGE", 0 if _DATABASE_URL.startswith("sqlite") else 60))
-DATABASES = {"default": dj_database_url.parse(_DATABASE_URL, conn_max_age=_CONN_MAX_AGE, conn_health_checks=True)}
+_CONN_MAX_AGE = int(
+    os.environ.get("SAMTALE_DB_CONN_MAX_AGE", 0 if _DATABASE_URL.startswith("sqlite") else 60)
+)
+DATABASES = {
+    "default": dj_database_url.parse(_DATABASE_URL, conn_max_age=_CONN_MAX_AGE, conn_health_checks=True)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at BEGIN, so two

@@ -172,7 +172,13 @@ def test_citizen_own_reads_are_not_access_log_entries(make_citizen):
 def test_upsert_without_contact_details_keeps_the_stored_ones(actor_a, jc_a):
     cpr = make_cpr()
     services.citizen_upsert(
-        actor=actor_a, cpr=cpr, name="A", contact_group=2, jobcenter=jc_a.code, phone="21304050", sms_reminders=True
+        actor=actor_a,
+        cpr=cpr,
+        name="A",
+        contact_group=2,
+        jobcenter=jc_a.code,
+        phone="21304050",
+        sms_reminders=True,
     )
     again, _ = services.citizen_upsert(actor=actor_a, cpr=cpr, name="A", contact_group=2, jobcenter=jc_a.code)
     assert again.phone == "+4521304050" and again.sms_reminders

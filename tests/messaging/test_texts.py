@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from samtale.core import clock
+from samtale.core.danish import danish_date
 from samtale.messaging import texts
 from samtale.messaging.models import Channel, MessageKind
-from samtale.messaging.rules import danish_date, deadline_reminder_due
+from samtale.messaging.rules import deadline_reminder_due
 from tests.conftest import looks_like_cpr
 
 K = MessageKind

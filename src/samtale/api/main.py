@@ -16,7 +16,17 @@ install(api)
 
 
 # Each app with endpoints has an api.py with a `router`; they are mounted in this order.
-APPS = ["codes", "organisations", "citizens", "scheduling", "bookings", "deadlines", "conversations", "messaging", "reporting"]
+APPS = [
+    "codes",
+    "organisations",
+    "citizens",
+    "scheduling",
+    "bookings",
+    "deadlines",
+    "conversations",
+    "messaging",
+    "reporting",
+]
 
 
 def _mount() -> None:

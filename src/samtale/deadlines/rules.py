@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from samtale.core.danish import danish_long_date
+
 NOT_ACTIVATED = "not_activated"
 ACTIVE = "active"
 FULFILLED = "fulfilled"
@@ -205,33 +207,6 @@ def horizon(deadline_date: date) -> date:
 
 
 # --- What the citizen is told (SPEC.md § 6) ---------------------------------------------------------
-
-WEEKDAYS = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
-MONTHS = [
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
-
-
-def danish_long_date(day: date) -> str:
-    """R-NT-5: "mandag den 10. juli 2017"."""
-    return f"{WEEKDAYS[day.weekday()]} den {day.day}. {MONTHS[day.month - 1]} {day.year}"
-
-
-def danish_date(day: date) -> str:
-    """ "10. juli 2017" (R-NT-7)."""
-    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
-
 
 FAMILY_NOUNS = {
     "jobsamtale": ("jobsamtale", "Jobsamtale"),

@@ -14,6 +14,7 @@ from samtale.codes.models import ConversationType
 from samtale.codes.selectors import get_code
 from samtale.core import audit, clock
 from samtale.core.actors import Actor
+from samtale.core.danish import danish_date
 from samtale.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from samtale.deadlines import rules
 from samtale.deadlines.models import OPEN_STATUSES, Deadline, DeadlineChange
@@ -269,9 +270,7 @@ def _warnings_r_dl_12(citizen: Citizen, deadline: Deadline, today: date) -> list
     warnings = []
     horizon = rules.horizon(deadline.deadline_date)
     if not _free_times_before(citizen, deadline, horizon, today):
-        warnings.append(
-            f"Borgeren har ingen ledige tider at booke inden {rules.danish_date(horizon)} (R-DL-12)."
-        )
+        warnings.append(f"Borgeren har ingen ledige tider at booke inden {danish_date(horizon)} (R-DL-12).")
     in_absence = Absence.objects.filter(citizen=citizen, start_date__lte=deadline.deadline_date).exclude(
         end_date__lt=deadline.deadline_date
     )

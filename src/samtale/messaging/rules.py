@@ -1,9 +1,9 @@
 """Pure rules of the outbox: which status may follow which (updates only move forward), the retry
-back-off, which deadline reminder a day calls for, and Danish dates. No ORM, no clock."""
+back-off, which deadline reminder a day calls for. No ORM, no clock."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from samtale.messaging.models import MessageKind, MessageStatus
 
@@ -41,31 +41,3 @@ REMINDER_DAYS = {8: MessageKind.DEADLINE_8_DAYS, 3: MessageKind.DEADLINE_3_DAYS}
 def deadline_reminder_due(deadline_date: date, day: date) -> str | None:
     """The reminder kind due on `day` for a deadline on `deadline_date`, or None."""
     return REMINDER_DAYS.get((deadline_date - day).days)
-
-
-MONTHS = [
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
-WEEKDAYS = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
-
-
-def danish_date(d: date, *, weekday: bool = False) -> str:
-    """ "10. juli 2017", or with the weekday "mandag den 10. juli 2017" (R-NT-5)."""
-    text = f"{d.day}. {MONTHS[d.month - 1]} {d.year}"
-    return f"{WEEKDAYS[d.weekday()]} den {text}" if weekday else text
-
-
-def danish_time(local_moment: datetime) -> str:
-    """ "kl. 9.30" — Danish clock style; the caller passes a Copenhagen-local datetime."""
-    return f"kl. {local_moment.hour}.{local_moment.minute:02d}"

@@ -11,8 +11,8 @@ from datetime import date, datetime
 import phonenumbers
 
 from samtale.core import clock
+from samtale.core.danish import danish_date, danish_time
 from samtale.messaging.models import Channel, MessageKind
-from samtale.messaging.rules import danish_date, danish_time
 
 K = MessageKind
 

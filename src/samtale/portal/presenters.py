@@ -12,7 +12,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from samtale.core import clock
+from samtale.core import clock, danish
 from samtale.deadlines import rules as deadline_rules
 from samtale.deadlines.selectors import booking_horizon, deadline_open_for
 
@@ -21,12 +21,12 @@ ACTIVE = "active"
 
 def long_date(day: date) -> str:
     """R-NT-5: "mandag den 10. juli 2017"."""
-    return deadline_rules.danish_long_date(day)
+    return danish.danish_long_date(day)
 
 
 def short_date(day: date) -> str:
     """R-NT-7: "10. juli 2017"."""
-    return deadline_rules.danish_date(day)
+    return danish.danish_date(day)
 
 
 def family_noun(conversation_type) -> str:
@@ -104,7 +104,7 @@ def time_range(start: datetime, end: datetime) -> str:
     """ "mandag 10. juli 2017 kl. 10.00–10.30" in Copenhagen time (R-PC-1)."""
     a, b = clock.local(start), clock.local(end)
     return _("%(day)s kl. %(start)s–%(end)s") % {
-        "day": f"{deadline_rules.WEEKDAYS[a.weekday()]} {short_date(a.date())}",
+        "day": f"{danish.WEEKDAYS[a.weekday()]} {short_date(a.date())}",
         "start": a.strftime("%H.%M"),
         "end": b.strftime("%H.%M"),
     }
@@ -126,11 +126,11 @@ class CalendarDay:
 
     @property
     def weekday_name(self) -> str:
-        return deadline_rules.WEEKDAYS[self.day.weekday()]
+        return danish.WEEKDAYS[self.day.weekday()]
 
     @property
     def month_name(self) -> str:
-        return deadline_rules.MONTHS[self.day.month - 1]
+        return danish.MONTHS[self.day.month - 1]
 
     @property
     def free_text(self) -> str:
@@ -152,7 +152,7 @@ class MonthCalendar:
 
     @property
     def title(self) -> str:
-        return f"{deadline_rules.MONTHS[self.month.month - 1].capitalize()} {self.month.year}"
+        return f"{danish.MONTHS[self.month.month - 1].capitalize()} {self.month.year}"
 
     @property
     def has_free(self) -> bool:
