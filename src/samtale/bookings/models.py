@@ -104,6 +104,19 @@ class Booking(BaseModel):
         return f"{self.booking_number} {self.title}"
 
 
+# What a booking is shown and checked with; loaded in one query wherever a booking is read for work.
+BOOKING_RELATED = (
+    "citizen",
+    "jobcenter",
+    "offer",
+    "slot",
+    "conversation_type",
+    "contact_form",
+    "caseworker",
+    "cancellation_reason",
+)
+
+
 class BookingChange(models.Model):
     """The history of a planned conversation: who did what, when, with old and new values."""
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import F, Q
 
-from samtale.bookings.models import Booking, BookingStatus
+from samtale.bookings.models import BOOKING_RELATED, Booking, BookingStatus
 from samtale.citizens.models import Citizen
 from samtale.core import audit, clock
 from samtale.core.actors import Actor
@@ -34,20 +34,7 @@ def booking_get(actor: Actor, public_id) -> Booking:
     """One planned conversation the actor may reach: a caseworker's jobcenters' citizens, a citizen's
     own. Anything else is NotFound (we never reveal that it exists)."""
     try:
-        booking = (
-            _booking_scope(actor)
-            .select_related(
-                "citizen",
-                "jobcenter",
-                "offer",
-                "slot",
-                "conversation_type",
-                "contact_form",
-                "caseworker",
-                "cancellation_reason",
-            )
-            .get(public_id=public_id)
-        )
+        booking = _booking_scope(actor).select_related(*BOOKING_RELATED).get(public_id=public_id)
     except (Booking.DoesNotExist, ValueError, TypeError):
         raise NotFound("Samtalen findes ikke.", code="booking_not_found") from None
     audit.record(

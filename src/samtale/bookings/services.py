@@ -12,7 +12,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from samtale.bookings import rules
-from samtale.bookings.models import Booking, BookingChange, BookingStatus, WhoCalls
+from samtale.bookings.models import BOOKING_RELATED, Booking, BookingChange, BookingStatus, WhoCalls
 from samtale.bookings.selectors import planned_family_bookings, self_booking_block, slot_refusal
 from samtale.citizens.models import Citizen
 from samtale.citizens.selectors import contact_group_on, jobcenter_on
@@ -180,16 +180,7 @@ def _lock(actor: Actor, booking: Booking) -> tuple[Citizen, Booking]:
     """Scope, lock the citizen, then re-read the booking (its state may have changed while we waited)."""
     _check_scope(actor, booking.citizen)
     citizen = citizen_lock(booking.citizen_id)
-    fresh = Booking.objects.select_related(
-        "citizen",
-        "jobcenter",
-        "offer",
-        "slot",
-        "conversation_type",
-        "contact_form",
-        "caseworker",
-        "cancellation_reason",
-    ).get(pk=booking.pk)
+    fresh = Booking.objects.select_related(*BOOKING_RELATED).get(pk=booking.pk)
     return citizen, fresh
 
 
