@@ -69,3 +69,13 @@ def test_dev_login_as_citizen_and_caseworker(client, make_citizen, cw_a):
 def test_personal_pages_need_login(client):
     r = client.get("/borger/")
     assert r.status_code == 302 and r["Location"].startswith("/login/")
+
+
+@override_settings(DEV_LOGIN=True)
+def test_csrf_refusal_is_a_danish_page(make_citizen):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    r = client.post("/login/", {"citizen": str(make_citizen().public_id)})
+    assert r.status_code == 403
+    assert "Siden er udløbet" in r.content.decode() and "CSRF" not in r.content.decode()

@@ -57,3 +57,8 @@ def dev_login(request):
 def sign_out(request):
     logout(request)
     return redirect("core:home")
+
+
+def csrf_failure(request, reason=""):
+    """Django's CSRF refusal, in Danish and without technical details (settings.CSRF_FAILURE_VIEW)."""
+    return render(request, "core/csrf_failure.html", status=403)
