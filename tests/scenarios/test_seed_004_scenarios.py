@@ -120,6 +120,7 @@ def test_s3_summons_fulfils_closed_on_meeting_date(walker, make_citizen, actor_a
 
 
 def test_s4_already_summoned_deadline_fulfilled_at_once(walker, make_citizen, actor_a, make_booking):
+    """S-4: summoned before the deadline is given → fulfilled at once (R-DL-3) → closed as S-3."""
     w = walker(D0)
     citizen = make_citizen(contact_group=2)
     make_booking(citizen, d(9))
@@ -164,6 +165,8 @@ def test_s5_no_show_closed_anyway_then_summons_fulfils_new_deadline(
 
 @pytest.mark.parametrize("group,deregistration", [(2, False), (1, True)])
 def test_s6_nothing_booked_closed_overdue_day_after(walker, make_citizen, actor_a, group, deregistration):
+    """S-6: nothing booked → the day after the deadline date closed_overdue, closed_admin (R-DL-6;
+    contact group 1 also gets the deregistration event, R-DL-15)."""
     w = walker(D0)
     citizen = make_citizen(contact_group=group)
     deadline = _deadline(actor_a, citizen, d(10))
