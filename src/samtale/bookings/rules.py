@@ -5,18 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
+from samtale.core import clock
+from samtale.core.clock import TZ
 from samtale.core.errors import Conflict, InvalidInput
 from samtale.scheduling.rules import check_times
 
-TZ = ZoneInfo("Europe/Copenhagen")
-
 __all__ = ["check_times", "check_contact_details", "check_one_planned", "check_citizen_may_change", "cutoff"]
-
-
-def local_date(moment: datetime) -> date:
-    return moment.astimezone(TZ).date()
 
 
 def check_contact_details(
@@ -65,7 +60,7 @@ def check_one_planned(*, family: str, others: Iterable[PlannedFamily], today: da
     if not family:
         return
     for other in others:
-        if local_date(other.start) != today:
+        if clock.local_date(other.start) != today:
             day = other.start.astimezone(TZ)
             raise Conflict(
                 "Borgeren har allerede en planlagt jobsamtale eller opfølgningssamtale "

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import holidays
 
+from samtale.core.clock import TZ
 from samtale.core.errors import InvalidInput
 
-TZ = ZoneInfo("Europe/Copenhagen")
 MAX_SCHEDULE_DAYS = 366
 
 
