@@ -8,7 +8,7 @@ from ninja import Router, Schema
 from samtale.api.auth import require
 from samtale.citizens.selectors import citizen_get
 from samtale.core import audit, clock
-from samtale.core.errors import InvalidInput, NotFound
+from samtale.core.errors import InvalidInput
 from samtale.deadlines import rules, selectors, services
 from samtale.deadlines.models import Deadline
 
@@ -122,14 +122,7 @@ def deadline_list(request, citizen_id: UUID):
 @router.post("/deadlines/{deadline_id}/close", response=DeadlineOut, summary="Luk fristen administrativt")
 def deadline_close(request, deadline_id: UUID):
     actor = require(request, "caseworker", "admin")
-    deadline = Deadline.objects.select_related("citizen").filter(public_id=deadline_id).first()
-    if deadline is None:
-        raise NotFound("Fristen findes ikke.", code="deadline_not_found")
-    try:
-        citizen_get(actor, deadline.citizen.public_id, purpose="frist")
-    except NotFound:
-        raise NotFound("Fristen findes ikke.", code="deadline_not_found") from None
-    deadline = services.deadline_close(actor=actor, deadline=deadline)
+    deadline = services.deadline_close(actor=actor, deadline=selectors.deadline_get(actor, deadline_id))
     return deadline_out(deadline, today=clock.today())
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from samtale.core.actors import Actor
+from samtale.core.errors import NotFound
 from samtale.deadlines import rules
 from samtale.deadlines.models import OPEN_STATUSES, Deadline
 
@@ -58,3 +59,17 @@ def citizen_deadlines(actor: Actor, citizen) -> list[Deadline]:
         .prefetch_related("history")
         .order_by("-created_at", "-id")
     )
+
+
+def deadline_get(actor: Actor, public_id) -> Deadline:
+    """One deadline, scoped through its citizen; NotFound when unknown or outside the actor's reach."""
+    from samtale.citizens.selectors import citizen_get
+
+    deadline = Deadline.objects.select_related("citizen").filter(public_id=public_id).first()
+    try:
+        if deadline is None:
+            raise NotFound()
+        citizen_get(actor, deadline.citizen.public_id, purpose="frist")
+    except NotFound:
+        raise NotFound("Fristen findes ikke.", code="deadline_not_found") from None
+    return deadline
