@@ -1,14 +1,14 @@
 """Meeting offers and free times through the API (API.md): offers, slots one by one or from a weekly
 schedule, withdrawing a slot. A caseworker reaches only their jobcenters' offers (404 otherwise)."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from uuid import UUID
 
 from ninja import Field, Query, Router, Schema
 
 from samtale.api.auth import require
 from samtale.core import clock
-from samtale.core.errors import InvalidInput, NotFound
+from samtale.core.errors import InvalidInput
 from samtale.scheduling import selectors, services
 from samtale.scheduling.models import MeetingOffer, Slot
 
@@ -275,32 +275,14 @@ class CalendarEntryOut(Schema):
     summary="Kalender for en sagsbehandler eller et jobcenter (dag/uge): planlagte samtaler og ledige tider",
 )
 def calendar(request, filters: Query[CalendarFilter]):
-    from samtale.organisations.models import Caseworker, Jobcenter
-
     actor = require(request, "caseworker", "admin")
-    day_from = filters.date_from or clock.today()
-    day_to = filters.date_to or day_from + timedelta(days=6)
-    if day_to < day_from or (day_to - day_from).days > 62:
-        raise InvalidInput(
-            "Perioden skal være 1–63 dage med til-dato efter fra-dato.", code="invalid_period", field="to"
-        )
-    if filters.jobcenter:
-        jobcenter = Jobcenter.objects.filter(code=filters.jobcenter).first()
-        if jobcenter is None:
-            raise NotFound("Jobcentret findes ikke.", code="jobcenter_not_found")
-        data = selectors.jobcenter_calendar(actor, jobcenter, day_from, day_to)
-    else:
-        ident = filters.caseworker or (actor.caseworker.ident if actor.caseworker else None)
-        cw = Caseworker.objects.filter(ident=ident or "").first()
-        if cw is None or not (
-            actor.sees_all_jobcenters or cw.jobcenters.filter(pk__in=actor.jobcenter_ids).exists()
-        ):
-            raise NotFound("Sagsbehandleren findes ikke.", code="caseworker_not_found")
-        data = selectors.caseworker_calendar(cw, day_from, day_to)
-        # Only citizens the actor may see are named.
-        data["bookings"] = [
-            b for b in data["bookings"] if actor.sees_all_jobcenters or b.jobcenter_id in actor.jobcenter_ids
-        ]
+    data = selectors.calendar(
+        actor,
+        caseworker_ident=filters.caseworker,
+        jobcenter_code=filters.jobcenter,
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+    )
     entries = [
         {
             "kind": "booking",

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from samtale.core import clock
 from samtale.core.actors import Actor
-from samtale.core.errors import NotFound
+from samtale.core.errors import InvalidInput, NotFound
 from samtale.scheduling.models import MeetingOffer, Slot
 from samtale.scheduling.services import offers_q_for
 
@@ -47,7 +47,7 @@ def offer_slots(offer: MeetingOffer, *, date_from: date | None = None, date_to: 
     return qs
 
 
-def caseworker_calendar(caseworker, date_from: date, date_to: date) -> dict:
+def _caseworker_calendar(caseworker, date_from: date, date_to: date) -> dict:
     """A caseworker's day or week: planned conversations and free times, by start."""
     from samtale.bookings.models import Booking, BookingStatus
 
@@ -68,12 +68,10 @@ def caseworker_calendar(caseworker, date_from: date, date_to: date) -> dict:
     }
 
 
-def jobcenter_calendar(actor: Actor, jobcenter, date_from: date, date_to: date) -> dict:
-    """A jobcenter's day or week (the actor must work for it)."""
+def _jobcenter_calendar(jobcenter, date_from: date, date_to: date) -> dict:
+    """A jobcenter's day or week."""
     from samtale.bookings.models import Booking, BookingStatus
 
-    if not actor.sees_all_jobcenters and jobcenter.pk not in actor.jobcenter_ids:
-        raise NotFound("Jobcentret findes ikke.", code="jobcenter_not_found")
     lo, hi = clock.start_of_day(date_from), clock.end_of_day(date_to)
     return {
         "bookings": list(
@@ -89,3 +87,40 @@ def jobcenter_calendar(actor: Actor, jobcenter, date_from: date, date_to: date) 
             .order_by("start")
         ),
     }
+
+
+def calendar(
+    actor: Actor,
+    *,
+    caseworker_ident: str | None = None,
+    jobcenter_code: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> dict:
+    """A jobcenter's, or a caseworker's (default: the actor's own), day or week: planned conversations
+    and free times. Only jobcenters and caseworkers of the actor's jobcenters (NotFound otherwise), and
+    only citizens the actor may see are named."""
+    from samtale.organisations.models import Caseworker, Jobcenter
+
+    date_from = date_from or clock.today()
+    date_to = date_to or date_from + timedelta(days=6)
+    if date_to < date_from or (date_to - date_from).days > 62:
+        raise InvalidInput(
+            "Perioden skal være 1–63 dage med til-dato efter fra-dato.", code="invalid_period", field="to"
+        )
+    if jobcenter_code:
+        jobcenter = Jobcenter.objects.filter(code=jobcenter_code).first()
+        if jobcenter is None or not (actor.sees_all_jobcenters or jobcenter.pk in actor.jobcenter_ids):
+            raise NotFound("Jobcentret findes ikke.", code="jobcenter_not_found")
+        return _jobcenter_calendar(jobcenter, date_from, date_to)
+    ident = caseworker_ident or (actor.caseworker.ident if actor.caseworker else None)
+    caseworker = Caseworker.objects.filter(ident=ident or "").first()
+    if caseworker is None or not (
+        actor.sees_all_jobcenters or caseworker.jobcenters.filter(pk__in=actor.jobcenter_ids).exists()
+    ):
+        raise NotFound("Sagsbehandleren findes ikke.", code="caseworker_not_found")
+    data = _caseworker_calendar(caseworker, date_from, date_to)
+    data["bookings"] = [
+        b for b in data["bookings"] if actor.sees_all_jobcenters or b.jobcenter_id in actor.jobcenter_ids
+    ]
+    return data
