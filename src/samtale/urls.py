@@ -13,3 +13,5 @@ urlpatterns = [
     path("sagsbehandler/", include("samtale.workbench.urls")),
     path("", include("samtale.core.urls")),
 ]
+
+handler404 = "samtale.core.views.page_not_found"

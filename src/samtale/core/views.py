@@ -14,7 +14,7 @@ from samtale.organisations.models import Caseworker
 def home(request):
     actor = actor_for(request)
     if actor is not None:
-        return redirect("portal:home" if actor.kind == "citizen" else "workbench:home")
+        return redirect("portal:home" if actor.kind == "citizen" else "workbench:today")
     return render(request, "core/home.html")
 
 
@@ -62,3 +62,10 @@ def sign_out(request):
 def csrf_failure(request, reason=""):
     """Django's CSRF refusal, in Danish and without technical details (settings.CSRF_FAILURE_VIEW)."""
     return render(request, "core/csrf_failure.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    """The 404 page of the part of the site asked for: the workbench's for /sagsbehandler/, the
+    portal's otherwise (settings' handler404)."""
+    workbench = request.path.startswith("/sagsbehandler/")
+    return render(request, "workbench/404.html" if workbench else "404.html", status=404)

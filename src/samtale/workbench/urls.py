@@ -1,6 +1,9 @@
 from django.urls import path
 
-from samtale.workbench import views
+from samtale.workbench.views import today
 
 app_name = "workbench"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    # wbread: the read side
+    path("", today.today, name="today"),
+]

@@ -1,0 +1,1 @@
+"""Shaping what the workbench shows from what the selectors return. No rules here."""
