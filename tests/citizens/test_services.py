@@ -123,9 +123,11 @@ def test_caseworker_cannot_register_into_foreign_jobcenter(actor_a, jc_b):
 
 def test_move_to_new_municipality_changes_scope(make_citizen, actor_a, actor_b, jc_b):
     citizen = make_citizen()
-    services.citizen_upsert(
-        actor=actor_b, cpr=citizen.cpr, name=citizen.name, contact_group=2, jobcenter=jc_b.code
-    )
+    with pytest.raises(services.CitizenInOtherJobcenter):
+        services.citizen_upsert(
+            actor=actor_b, cpr=citizen.cpr, name=citizen.name, contact_group=2, jobcenter=jc_b.code
+        )
+    services.citizen_move_jobcenter(actor=Actor.system("flytning"), citizen=citizen, jobcenter=jc_b.code)
     assert selectors.citizen_get(actor_b, citizen.public_id) == citizen
     with pytest.raises(NotFound):
         selectors.citizen_get(actor_a, citizen.public_id)

@@ -283,7 +283,7 @@ def test_r_dl_10_jobcenter_change_closes(make_citizen, actor_a, jc_b):
     deadline, _ = deadline_create(
         actor=actor_a, citizen=citizen, conversation_type=7, deadline_date=TODAY + timedelta(days=10)
     )
-    citizens.citizen_change_jobcenter(actor=Actor.system("test"), citizen=citizen, jobcenter=jc_b.code)
+    citizens.citizen_move_jobcenter(actor=Actor.system("test"), citizen=citizen, jobcenter=jc_b.code)
     deadline.refresh_from_db()
     assert history(deadline)[-1][2:] == ("closed_admin", "jobcenter_changed")
 

@@ -673,3 +673,16 @@ def booking_mark_seen(*, actor: Actor, booking: Booking) -> Booking:
     _save(booking)
     _changed(actor, booking, "confirmed", None, hook=False)
     return booking
+
+
+MOVED_REASON = "borger_flyttet"
+
+
+def on_jobcenter_changed(*, actor: Actor, citizen: Citizen, jobcenter) -> None:
+    """The citizen moved municipality: the old jobcenter's planned conversations are cancelled with
+    reason "borger flyttet"; the cancellation hooks tell the citizen (issue 12, item 1)."""
+    planned = Booking.objects.filter(citizen=citizen, status=BookingStatus.PLANNED).exclude(
+        jobcenter=jobcenter
+    )
+    for booking in planned.select_related(*BOOKING_RELATED):
+        booking_cancel(actor=actor, booking=booking, reason=MOVED_REASON)

@@ -188,10 +188,29 @@ def citizen_patch(request, citizen_id: UUID, body: CitizenPatch):
                 valid_from=data.get("valid_from"),
             )
         if data.get("jobcenter") is not None:
-            citizen = services.citizen_change_jobcenter(
+            citizen = services.citizen_move_jobcenter(
                 actor=actor, citizen=citizen, jobcenter=data["jobcenter"], valid_from=data.get("valid_from")
             )
     return citizen_out(citizen)
+
+
+class MoveIn(Schema):
+    jobcenter: str
+    reason: str = ""
+    valid_from: date | None = None
+
+
+@router.post(
+    "/citizens/{citizen_id}/move-jobcenter",
+    response=CitizenOut,
+    summary="Flyt borgeren til et andet jobcenter (borgeren er flyttet kommune; kun administration)",
+)
+def citizen_move_jobcenter(request, citizen_id: UUID, body: MoveIn):
+    """R-DL-10: the open deadline is closed; the old jobcenter's planned conversations are cancelled
+    with reason "borger flyttet" and the citizen is told."""
+    actor = require(request, "admin")
+    citizen = selectors.citizen_get(actor, citizen_id, purpose="jobcenterskift")
+    return citizen_out(services.citizen_move_jobcenter(actor=actor, citizen=citizen, **body.dict()))
 
 
 @router.post("/citizens/{citizen_id}/absences", response={201: AbsenceOut}, summary="Registrér fravær")

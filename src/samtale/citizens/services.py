@@ -93,8 +93,40 @@ def _valid_from(value: date | None) -> date:
     return value
 
 
+class CitizenInOtherJobcenter(Conflict):
+    """POST /citizens with the CPR of a citizen who belongs to another jobcenter: a create or update
+    never moves a citizen and never shows one outside the caller's jobcenters (issue 12, item 1)."""
+
+    default_code = "citizen_in_other_jobcenter"
+
+    def __init__(self):
+        super().__init__(
+            "Der findes allerede en borger med det CPR-nummer i et andet jobcenter. Intet er ændret. "
+            "Er borgeren flyttet kommune, flytter administrationen borgeren "
+            "(POST /api/v1/citizens/{id}/move-jobcenter)."
+        )
+
+
+def citizen_upsert(*, actor: Actor, cpr: str, **fields) -> tuple[Citizen, bool]:
+    """Create a citizen, or update the one with this CPR within the jobcenter it belongs to. The
+    refused attempt on another jobcenter's citizen is written to the access log after the rollback,
+    so the other jobcenter can see who tried."""
+    try:
+        return _citizen_upsert(actor=actor, cpr=cpr, **fields)
+    except CitizenInOtherJobcenter:
+        existing = Citizen.objects.filter(cpr=normalise_cpr(cpr)).first()
+        audit.record(
+            actor,
+            "citizen.upsert_refused",
+            existing,
+            purpose="oprettelse afvist: borgeren hører til et andet jobcenter",
+            jobcenter=str(fields.get("jobcenter") or "")[:20],
+        )
+        raise
+
+
 @transaction.atomic
-def citizen_upsert(
+def _citizen_upsert(
     *,
     actor: Actor,
     cpr: str,
@@ -107,9 +139,6 @@ def citizen_upsert(
     sms_reminders: bool | None = None,
     email_reminders: bool | None = None,
 ) -> tuple[Citizen, bool]:
-    """Create a citizen, or update the one with this CPR. A caseworker may register a citizen into
-    one of their own jobcenters; for a citizen already known elsewhere that is a change of jobcenter
-    (the citizen has moved municipality)."""
     digits = normalise_cpr(cpr)
     name = (name or "").strip()
     if not name:
@@ -148,17 +177,17 @@ def citizen_upsert(
         return citizen, True
 
     citizen = citizen_lock(existing)
+    # Updating is allowed only within the jobcenter the citizen belongs to today; a different
+    # jobcenter (the caller's own or not) is a move, which is its own operation for the administration.
+    if jobcenter_on(citizen, clock.today()) != target:
+        raise CitizenInOtherJobcenter()
     for key, value in fields.items():
         setattr(citizen, key, value)
     _check_subscriptions(citizen.phone, citizen.email, sms_reminders, email_reminders)
     citizen.save()
     audit.record(actor, "citizen.update", citizen, purpose="opdatering", fields=sorted(fields))
-    if jobcenter_on(citizen, clock.today()) != target:
-        citizen_change_jobcenter(actor=Actor.system(actor.label), citizen=citizen, jobcenter=target.code)
     if contact_group_on(citizen, clock.today()) != group:
-        citizen_change_contact_group(
-            actor=Actor.system(actor.label), citizen=citizen, contact_group=group.code
-        )
+        citizen_change_contact_group(actor=actor, citizen=citizen, contact_group=group.code)
     return citizen, False
 
 
@@ -264,12 +293,23 @@ def citizen_change_contact_group(
     return citizen
 
 
+MOVE_KINDS = ("admin", "system")
+
+
 @transaction.atomic
-def citizen_change_jobcenter(
-    *, actor: Actor, citizen: Citizen, jobcenter: str, valid_from: date | None = None
+def citizen_move_jobcenter(
+    *, actor: Actor, citizen: Citizen, jobcenter: str, reason: str = "", valid_from: date | None = None
 ) -> Citizen:
+    """The citizen has moved municipality: from `valid_from` (default today) they belong to another
+    jobcenter. Only the administration or an integration does this, never a caseworker (a caseworker
+    of the new jobcenter would otherwise take over another jobcenter's citizen). The hooks apply
+    R-DL-10 (the open deadline is closed) and cancel the old jobcenter's planned conversations with
+    reason "borger flyttet", telling the citizen."""
+    if actor.kind not in MOVE_KINDS:
+        raise Forbidden(
+            "Kun administrationen kan flytte en borger til et andet jobcenter.", code="move_not_allowed"
+        )
     target = _jobcenter(jobcenter)
-    _check_may_act_for(actor, target)
     valid_from = _valid_from(valid_from)
     citizen = citizen_lock(citizen)
     previous = jobcenter_on(citizen, valid_from)
@@ -278,7 +318,16 @@ def citizen_change_jobcenter(
     JobcenterPeriod.objects.create(
         citizen=citizen, jobcenter=target, valid_from=valid_from, registered_at=clock.now()
     )
-    audit.record(actor, "citizen.jobcenter_change", citizen, purpose="jobcenterskift", jobcenter=target.code)
+    reason = (reason or "").strip()
+    audit.record(
+        actor,
+        "citizen.jobcenter_change",
+        citizen,
+        purpose="jobcenterskift",
+        jobcenter=target.code,
+        previous=previous.code if previous else None,
+        reason=reason,
+    )
     report(
         "citizen.jobcenter_changed",
         citizen=citizen,

@@ -115,6 +115,7 @@ CANCELLATION_REASONS = [
     ("fejlindkaldelse", "Indkaldt ved en fejl", False),
     ("borger_ophoert", "Borgeren er ikke længere i målgruppen", False),
     ("tid_trukket_tilbage", "Mødetiden er trukket tilbage", False),
+    ("borger_flyttet", "Borger flyttet til en anden kommune", False),
 ]
 
 PERSON_GROUP_MARKERS = [("tidlig_opfoelgning", "Tidlig opfølgning – fast track")]

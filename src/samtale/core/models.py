@@ -26,6 +26,9 @@ class AuditRecord(models.Model):
         "citizens.Citizen", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     purpose = models.CharField(max_length=200, blank=True)
+    endpoint = models.CharField(
+        max_length=300, blank=True, help_text="Metode og sti, fx GET /api/v1/calendar"
+    )
     detail = models.JSONField(default=dict, blank=True)
 
     class Meta:
