@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "samtale.core.audit.AuditEndpointMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "samtale.api.idempotency.IdempotencyMiddleware",  # Idempotency-Key on API POST/PATCH (integ)
 ]
 
 ROOT_URLCONF = "samtale.urls"
@@ -182,3 +183,8 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 100
+
+# Idempotency-Key on API POST/PATCH (samtale.api.idempotency): how long a key is kept, and how long a
+# concurrent duplicate waits for the first request before it gets 409 idempotency_key_in_use.
+IDEMPOTENCY_KEY_HOURS = float(os.environ.get("SAMTALE_IDEMPOTENCY_KEY_HOURS", 24))
+IDEMPOTENCY_WAIT_SECONDS = float(os.environ.get("SAMTALE_IDEMPOTENCY_WAIT_SECONDS", 10))
