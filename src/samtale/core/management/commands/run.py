@@ -1,34 +1,80 @@
+import gc
 import os
+import signal
 import subprocess
 import sys
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
+
+SERVERS = ("gunicorn", "waitress")
+
+
+def _default_server() -> str:
+    """gunicorn (several processes) where it runs — Linux, macOS; waitress (one process) elsewhere."""
+    if os.name != "posix":
+        return "waitress"
+    try:
+        import gunicorn  # noqa: F401
+    except ImportError:
+        return "waitress"
+    return "gunicorn"
 
 
 class Command(BaseCommand):
-    help = "Start Samtale: migrér, indlæs demodata, start arbejderen og webserveren, og vis adressen."
+    help = (
+        "Start Samtale: migrér, indlæs demodata, start arbejderen og webserveren (flere processer), "
+        "og vis adressen. SIGTERM/Ctrl+C stopper pænt – også arbejderen."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default=os.environ.get("SAMTALE_HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("SAMTALE_PORT", 8000)))
+        env = os.environ.get
+        parser.add_argument("--host", default=env("SAMTALE_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(env("SAMTALE_PORT", 8000)))
         parser.add_argument("--no-demo", action="store_true", help="indlæs ikke demodata")
         parser.add_argument("--no-worker", action="store_true", help="start ikke baggrundsarbejderen")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(env("SAMTALE_WORKERS", 0)) or os.cpu_count() or 1,
+            help="webserverprocesser (standard: antal kerner)",
+        )
+        parser.add_argument(
+            "--threads", type=int, default=int(env("SAMTALE_THREADS", 4)), help="tråde pr. proces"
+        )
+        parser.add_argument(
+            "--server",
+            choices=SERVERS,
+            default=env("SAMTALE_SERVER") or _default_server(),
+            help="gunicorn (flere processer, standard på Linux) eller waitress (én proces)",
+        )
+        parser.add_argument(
+            "--graceful-timeout",
+            type=int,
+            default=int(env("SAMTALE_GRACEFUL_TIMEOUT", 30)),
+            help="sekunder igangværende forespørgsler får til at blive færdige ved stop",
+        )
 
-    def handle(self, *args, host, port, no_demo, no_worker, **opts):
-        from waitress import serve
-
+    def handle(
+        self, *args, host, port, no_demo, no_worker, workers, threads, server, graceful_timeout, **opts
+    ):
         from samtale.core import demo
-        from samtale.wsgi import application
 
+        if workers < 1 or threads < 1:
+            raise CommandError("--workers og --threads skal være mindst 1.")
+        if server not in SERVERS:
+            raise CommandError(f"Ukendt server: {server}. Vælg {' eller '.join(SERVERS)}.")
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         self.stdout.write("Migrerer databasen …")
         call_command("migrate", interactive=False, verbosity=0)
         lines = [] if no_demo else demo.load().out
-        worker = None
-        if not no_worker:
-            worker = subprocess.Popen([sys.executable, "-m", "samtale.cli", "worker"], env=os.environ.copy())
+        # The server's processes open their own connections; one inherited over fork would be shared.
+        connections.close_all()
+
+        from samtale.wsgi import application
+
         url = f"http://{host}:{port}/"
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Samtale kører på {url}"))
@@ -37,9 +83,91 @@ class Command(BaseCommand):
             self.stdout.write(f"  Log ind:        {url}login/  (vælg en demoborger eller -sagsbehandler)")
         for line in lines:
             self.stdout.write(f"  {line}")
+        shape = (
+            f"{workers} processer × {threads} tråde"
+            if server == "gunicorn"
+            else f"1 proces × {threads} tråde"
+        )
+        self.stdout.write(f"  Webserver:      {server}, {shape}")
         self.stdout.write("  Stop med Ctrl+C.")
+        self.stdout.flush()
+
+        worker = None
+        if not no_worker:
+            worker = subprocess.Popen([sys.executable, "-m", "samtale.cli", "worker"], env=os.environ.copy())
+        # Everything loaded so far lives as long as the process: keep the garbage collector from
+        # walking it on every collection (shorter pauses), and its pages shared between the forked
+        # worker processes (copy-on-write).
+        gc.collect()
+        gc.freeze()
+        master = os.getpid()
         try:
-            serve(application, host=host, port=port, threads=8, _quiet=True)
+            if server == "gunicorn":
+                _serve_gunicorn(
+                    application,
+                    host=host,
+                    port=port,
+                    workers=workers,
+                    threads=threads,
+                    graceful_timeout=graceful_timeout,
+                )
+            else:
+                _serve_waitress(application, host=host, port=port, threads=threads)
         finally:
-            if worker is not None:
-                worker.terminate()
+            # Only the process that started the worker stops it (gunicorn's forked workers unwind
+            # through here too).
+            if worker is not None and os.getpid() == master:
+                _stop(worker, graceful_timeout)
+
+
+def _stop(process: subprocess.Popen, timeout: int) -> None:
+    """SIGTERM (the worker finishes the message it is sending), then SIGKILL if it does not stop."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def _serve_gunicorn(application, *, host, port, workers, threads, graceful_timeout) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):
+        def load_config(self):
+            options = {
+                "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+                "workers": workers,
+                "worker_class": "gthread",
+                "threads": threads,
+                "graceful_timeout": graceful_timeout,
+                "timeout": 120,
+                "keepalive": 5,
+                "backlog": 2048,
+                "errorlog": "-",
+                "loglevel": "warning",
+                "proc_name": "samtale",
+                # The app is already loaded (and gc-frozen) in this process; workers inherit it.
+                "preload_app": True,
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return application
+
+    # Arbiter.run() handles SIGTERM (graceful: finish requests in flight) and SIGINT (quick), then
+    # leaves through SystemExit, so the caller's `finally` stops the background worker.
+    Server().run()
+
+
+def _serve_waitress(application, *, host, port, threads) -> None:
+    from waitress import serve
+
+    def stop(signum, frame):
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    serve(application, host=host, port=port, threads=threads, _quiet=True)

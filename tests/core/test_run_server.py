@@ -1,0 +1,114 @@
+"""`samtale run` in production shape: several gunicorn processes, and SIGTERM stops them all —
+including the background worker it started (it used to be left running)."""
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="gunicorn runs on POSIX")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def children(pid: int) -> set[int]:
+    """Direct children of `pid`, from /proc (Linux)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # pid (comm) state ppid … — comm may contain spaces, so split after the last ")".
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.add(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def wait_until(check, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def get(port: int, path: str) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        conn.request("GET", path)
+        return conn.getresponse().status
+    except OSError:
+        return 0
+    finally:
+        conn.close()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_run_starts_two_server_processes_and_sigterm_stops_them_and_the_worker(tmp_path):
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}",
+        "SAMTALE_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "samtale.settings",
+    }
+    log = (tmp_path / "run.log").open("w+")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "samtale.cli",
+            "run",
+            "--no-demo",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--threads",
+            "2",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_until(lambda: proc.poll() is not None or get(port, "/api/v1/openapi.json") == 200, 120, "server")
+        assert proc.poll() is None, (tmp_path / "run.log").read_text()[-2000:]
+        # Two gunicorn workers and the background worker are children of `samtale run`.
+        kids = wait_until(lambda: (lambda k: k if len(k) >= 3 else None)(children(proc.pid)), 30, "children")
+        cmdlines = {pid: Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ") for pid in kids}
+        assert sum(b"samtale.cli worker" in c for c in cmdlines.values()) == 1, cmdlines
+        assert len(kids) == 3
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(60) == 0
+        wait_until(lambda: not any(alive(pid) for pid in kids), 30, "children to stop")
+    finally:
+        if proc.poll() is None:  # the test failed: leave nothing running
+            for pid in children(proc.pid):
+                os.kill(pid, signal.SIGKILL)
+            proc.kill()
+            proc.wait()
+        log.close()
