@@ -73,7 +73,14 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError):
         extra = {"field": exc.field} if exc.field else {}
-        return problem(exc.status, code=exc.code, title=exc.title, detail=exc.message, rule=exc.rule, **extra)
+        response = problem(
+            exc.status, code=exc.code, title=exc.title, detail=exc.message, rule=exc.rule, **extra
+        )
+        # A refusal by a rule (a full free time in a booking rush, a deadline passed) is an answer,
+        # not a fault: keep it out of django.request's warnings, where it drowned real problems.
+        response._has_been_logged = True
+        log.debug("%s %s refused: %s %s", request.method, request.path, exc.status, exc.code)
+        return response
 
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError):
