@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "samtale.api",
     "samtale.portal",
     "samtale.workbench",
+    "samtale.identity",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "samtale.identity.sessions.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "samtale.core.audit.AuditEndpointMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -78,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "samtale.core.context_processors.samtale",
+                "samtale.identity.context_processors.session",
             ]
         },
     }
@@ -132,7 +135,6 @@ STATICFILES_DIRS = [
 ]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
-SESSION_COOKIE_AGE = int(os.environ.get("SAMTALE_SESSION_SECONDS", 30 * 60))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -188,3 +190,30 @@ NINJA_PAGINATION_PER_PAGE = 100
 # concurrent duplicate waits for the first request before it gets 409 idempotency_key_in_use.
 IDEMPOTENCY_KEY_HOURS = float(os.environ.get("SAMTALE_IDEMPOTENCY_KEY_HOURS", 24))
 IDEMPOTENCY_WAIT_SECONDS = float(os.environ.get("SAMTALE_IDEMPOTENCY_WAIT_SECONDS", 10))
+
+
+# --- Sign-in (samtale.identity): sessions, the development login's gate, SAML for citizens, OIDC
+# for staff, OAuth2 client-credentials tokens for the API. docs/operations.md documents every knob.
+PRODUCTION = env_bool("SAMTALE_PRODUCTION")
+if PRODUCTION and DEV_LOGIN:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "SAMTALE_DEV_LOGIN=1 lets anyone sign in as anyone: it is refused with SAMTALE_PRODUCTION=1."
+    )
+SESSION_IDLE_SECONDS = {
+    "citizen": int(
+        os.environ.get("SAMTALE_SESSION_IDLE_CITIZEN", os.environ.get("SAMTALE_SESSION_SECONDS", 30 * 60))
+    ),
+    "caseworker": int(os.environ.get("SAMTALE_SESSION_IDLE_STAFF", 8 * 3600)),
+}
+SESSION_ABSOLUTE_SECONDS = {
+    "citizen": int(os.environ.get("SAMTALE_SESSION_ABSOLUTE_CITIZEN", 4 * 3600)),
+    "caseworker": int(os.environ.get("SAMTALE_SESSION_ABSOLUTE_STAFF", 12 * 3600)),
+}
+SESSION_WARNING_SECONDS = int(os.environ.get("SAMTALE_SESSION_WARNING_SECONDS", 120))
+# The stored session outlives the longest idle time a little, so the middleware (which ends it by
+# kind) is what ends it and can say why.
+SESSION_COOKIE_AGE = max(SESSION_IDLE_SECONDS.values()) + 600
+SAML_ENABLED = False
+OIDC_ENABLED = False

@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("borger/", include("samtale.portal.urls")),
     path("sagsbehandler/", include("samtale.workbench.urls")),
+    path("", include("samtale.identity.urls")),
     path("", include("samtale.core.urls")),
 ]
 

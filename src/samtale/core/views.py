@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from samtale.citizens.models import Citizen
 from samtale.core import clock
-from samtale.core.identity import actor_for, sign_in_caseworker, sign_in_citizen
+from samtale.core.identity import SIGN_OUT_HANDLERS, actor_for, sign_in_caseworker, sign_in_citizen
 from samtale.organisations.models import Caseworker
 
 
@@ -55,8 +55,12 @@ def dev_login(request):
 
 @require_POST
 def sign_out(request):
+    for handler in SIGN_OUT_HANDLERS:
+        response = handler(request)
+        if response is not None:
+            return response
     logout(request)
-    return redirect("core:home")
+    return redirect("identity:signed_out")
 
 
 def csrf_failure(request, reason=""):

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from samtale.identity import views
+
+app_name = "identity"
+urlpatterns = [
+    path("login/borger/", views.citizen_login, name="citizen_login"),
+    path("login/sagsbehandler/", views.staff_login, name="staff_login"),
+    path("logget-ud/", views.signed_out, name="signed_out"),
+    path("session/forny/", views.session_renew, name="session_renew"),
+]
