@@ -4,6 +4,7 @@ here decides *which* event happened and calls it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
@@ -162,20 +163,25 @@ def _conversation_type(value) -> ConversationType:
     return get_code(ConversationType, value, field="conversation_type")
 
 
-@transaction.atomic
-def deadline_create(
-    *,
-    actor: Actor,
-    citizen: Citizen,
-    conversation_type,
-    deadline_date: date,
-    activation_date: date | None = None,
-) -> tuple[Deadline, list[str]]:
-    """Set a deadline (R-DL-1, 2, 3, 11, 12, 17). Returns the deadline and the caseworker's warnings."""
-    from samtale.citizens.services import citizen_lock
+@dataclass
+class Assessment:
+    """What setting a deadline would do, before it is set: the horizon (R-DL-9), the planned
+    conversation that would fulfil it at once (R-DL-3) and the caseworker's warnings (R-DL-12, R-DL-17)."""
 
+    conversation_type: ConversationType
+    activation_date: date
+    horizon: date
+    fulfilling_booking: object = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def deadline_assess(
+    *, citizen: Citizen, conversation_type, deadline_date: date | None, activation_date: date | None = None
+) -> Assessment:
+    """Check a deadline as `deadline_create` will (R-DL-2, 3, 11, 12, 17) without writing anything; the
+    refusals are the same Danish errors. `deadline_create` calls it under the citizen lock, the
+    workbench's live preview calls it as the caseworker types."""
     today, now = clock.today(), clock.now()
-    _check_scope(actor, citizen, today)
     ctype = _conversation_type(conversation_type)
     if deadline_date is None:
         raise InvalidInput("Fristdato skal udfyldes.", code="missing_field", field="deadline_date")
@@ -201,9 +207,7 @@ def deadline_create(
             rule="R-DL-2",
             field="activation_date",
         )
-    citizen = citizen_lock(citizen)
     group = contact_group_on(citizen, today)
-    jobcenter = jobcenter_on(citizen, today)
     if not ctype.deadline_allowed or group is None or not group.deadline_types.filter(pk=ctype.pk).exists():
         raise Conflict(
             f"Der kan ikke gives frist for {ctype.label.lower()} til borgerens kontaktgruppe.",
@@ -211,7 +215,7 @@ def deadline_create(
             rule="R-DL-2",
             field="conversation_type",
         )
-    warnings: list[str] = []
+    result = Assessment(ctype, activation_date, rules.horizon(deadline_date))
     if (deadline_date - activation_date).days < MIN_DAYS:
         if group.self_booking_obligatory:
             raise Conflict(
@@ -220,26 +224,58 @@ def deadline_create(
                 rule="R-DL-17",
                 field="deadline_date",
             )
-        warnings.append("Fristen er mindre end 8 dage efter aktiveringsdatoen (R-DL-17).")
+        result.warnings.append("Fristen er mindre end 8 dage efter aktiveringsdatoen (R-DL-17).")
     bookings = _fulfilling_bookings(citizen, ctype, now)
     for booking in bookings:
         if clock.local_date(booking.start) > deadline_date:
-            raise Conflict(
+            refusal = Conflict(
                 "Borgeren har allerede en samtale, der ligger efter den ønskede frist. Der oprettes ikke en "
                 "ny frist: flyt samtalen i stedet.",
                 code="deadline_before_booking",
                 rule="R-DL-11",
                 field="deadline_date",
             )
+            refusal.booking = booking  # the conversation to move instead
+            raise refusal
+    if bookings:
+        result.fulfilling_booking = bookings[0]
+    else:
+        result.warnings.extend(_warnings_r_dl_12(citizen, ctype, deadline_date, jobcenter_on(citizen, today)))
+    return result
+
+
+@transaction.atomic
+def deadline_create(
+    *,
+    actor: Actor,
+    citizen: Citizen,
+    conversation_type,
+    deadline_date: date,
+    activation_date: date | None = None,
+) -> tuple[Deadline, list[str]]:
+    """Set a deadline (R-DL-1, 2, 3, 11, 12, 17). Returns the deadline and the caseworker's warnings."""
+    from samtale.citizens.services import citizen_lock
+
+    today = clock.today()
+    _check_scope(actor, citizen, today)
+    _conversation_type(conversation_type)  # an unknown type is refused before the lock
+    citizen = citizen_lock(citizen)
+    check = deadline_assess(
+        citizen=citizen,
+        conversation_type=conversation_type,
+        deadline_date=deadline_date,
+        activation_date=activation_date,
+    )
     old = _open_deadline(citizen, today)
     if old is not None:
         _apply(old, rules.SUPERSEDED, actor=actor, day=today)
+    group = contact_group_on(citizen, today)
     deadline = Deadline(
         citizen=citizen,
-        conversation_type=ctype,
+        conversation_type=check.conversation_type,
         deadline_date=deadline_date,
-        activation_date=activation_date,
-        jobcenter=jobcenter,
+        activation_date=check.activation_date,
+        jobcenter=jobcenter_on(citizen, today),
         caseworker=actor.caseworker,
         created_by=actor.label,
         created_on=today,
@@ -247,14 +283,12 @@ def deadline_create(
         self_booking_obligatory=group.self_booking_obligatory,
     )
     _apply(deadline, rules.CREATED, actor=actor, day=today)
-    if bookings:  # R-DL-3
-        _fulfil(deadline, bookings[0], actor=actor, today=today)
-    else:
-        if activation_date <= today:
-            _apply(deadline, rules.ACTIVATION_DATE_REACHED, actor=actor, day=today)
-        warnings.extend(_warnings_r_dl_12(citizen, deadline, today))
+    if check.fulfilling_booking is not None:  # R-DL-3
+        _fulfil(deadline, check.fulfilling_booking, actor=actor, today=today)
+    elif check.activation_date <= today:
+        _apply(deadline, rules.ACTIVATION_DATE_REACHED, actor=actor, day=today)
     audit.record(actor, "deadline.create", citizen, purpose="frist", deadline=str(deadline.public_id))
-    return deadline, warnings
+    return deadline, check.warnings
 
 
 def _fulfil(deadline: Deadline, booking, *, actor: Actor, today: date) -> None:
@@ -266,24 +300,24 @@ def _fulfil(deadline: Deadline, booking, *, actor: Actor, today: date) -> None:
     _apply(deadline, event, actor=actor, day=today, detail={"booking": booking.booking_number})
 
 
-def _warnings_r_dl_12(citizen: Citizen, deadline: Deadline, today: date) -> list[str]:
+def _warnings_r_dl_12(citizen: Citizen, ctype: ConversationType, deadline_date: date, jobcenter) -> list[str]:
     warnings = []
-    horizon = rules.horizon(deadline.deadline_date)
-    if not _free_times_before(citizen, deadline, horizon, today):
+    horizon = rules.horizon(deadline_date)
+    if not _free_times_before(citizen, ctype, jobcenter, horizon):
         warnings.append(f"Borgeren har ingen ledige tider at booke inden {danish_date(horizon)} (R-DL-12).")
-    in_absence = Absence.objects.filter(citizen=citizen, start_date__lte=deadline.deadline_date).exclude(
-        end_date__lt=deadline.deadline_date
+    in_absence = Absence.objects.filter(citizen=citizen, start_date__lte=deadline_date).exclude(
+        end_date__lt=deadline_date
     )
     if in_absence.exists():
         warnings.append("Fristdatoen ligger i en periode, hvor borgeren har registreret fravær (R-DL-12).")
     return warnings
 
 
-def _free_times_before(citizen: Citizen, deadline: Deadline, horizon: date, today: date) -> bool:
+def _free_times_before(citizen: Citizen, ctype: ConversationType, jobcenter, horizon: date) -> bool:
     """Is there a free time the citizen could book for this deadline up to the horizon? Uses the
     bookings app's selector (R-PC-11: profile, future, absence, horizon) when it is there."""
     now = clock.now()
-    family = deadline.conversation_type.family
+    family = ctype.family
     try:
         from samtale.bookings.selectors import bookable_slots
     except ImportError:
@@ -295,7 +329,7 @@ def _free_times_before(citizen: Citizen, deadline: Deadline, horizon: date, toda
 
     from samtale.scheduling.models import Slot
 
-    group = contact_group_on(citizen, today)
+    group = contact_group_on(citizen, clock.local_date(now))
     return Slot.objects.filter(
         status="published",
         booked__lt=F("capacity"),
@@ -304,14 +338,14 @@ def _free_times_before(citizen: Citizen, deadline: Deadline, horizon: date, toda
         offer__active=True,
         offer__fulfils_deadline=True,
         offer__conversation_type__family=family,
-        offer__jobcenter=deadline.jobcenter,
+        offer__jobcenter=jobcenter,
         offer__contact_groups=group,
     ).exists()
 
 
 @transaction.atomic
-def deadline_close(*, actor: Actor, deadline: Deadline) -> Deadline:
-    """Closed by the caseworker: closed_admin."""
+def deadline_close(*, actor: Actor, deadline: Deadline, reason: str = "") -> Deadline:
+    """Closed by the caseworker: closed_admin. The reason, when given, is kept in the history row."""
     from samtale.citizens.services import citizen_lock
 
     today = clock.today()
@@ -323,7 +357,14 @@ def deadline_close(*, actor: Actor, deadline: Deadline) -> Deadline:
     _catch_up(deadline, today=today)
     if not rules.allowed(deadline.status, rules.CLOSED_BY_CASEWORKER):
         raise Conflict("Fristen er allerede lukket.", code="deadline_closed", rule="R-DL-14")
-    _apply(deadline, rules.CLOSED_BY_CASEWORKER, actor=actor, day=today)
+    reason = (reason or "").strip()[:500]
+    _apply(
+        deadline,
+        rules.CLOSED_BY_CASEWORKER,
+        actor=actor,
+        day=today,
+        detail={"reason": reason} if reason else None,
+    )
     audit.record(actor, "deadline.close", deadline.citizen, purpose="frist", deadline=str(deadline.public_id))
     return deadline
 

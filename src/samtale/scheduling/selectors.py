@@ -124,3 +124,25 @@ def calendar(
         b for b in data["bookings"] if actor.sees_all_jobcenters or b.jobcenter_id in actor.jobcenter_ids
     ]
     return data
+
+
+def caseworker_free_slots(
+    actor: Actor, *, jobcenter, caseworker, date_from: date, date_to: date
+) -> list[Slot]:
+    """The caseworker's published free times with room left, of the jobcenter's active offers, from now
+    until `date_to` (the workbench's "pick a free time of my calendar")."""
+    from django.db.models import F
+
+    return list(
+        Slot.objects.filter(
+            offer__in=offers_visible_to(actor).filter(jobcenter=jobcenter, active=True),
+            caseworker=caseworker,
+            status="published",
+            booked__lt=F("capacity"),
+            start__gt=clock.now(),
+            start__gte=clock.start_of_day(date_from),
+            start__lt=clock.end_of_day(date_to),
+        )
+        .select_related("offer", "offer__conversation_type", "caseworker")
+        .order_by("start", "id")
+    )

@@ -73,30 +73,20 @@ def _code_list(model, codes, field: str) -> list:
     return [get_code(model, c, field=field) for c in dict.fromkeys(codes)]
 
 
-@transaction.atomic
-def offer_create(
+def _offer_values(
     *,
-    actor: Actor,
-    title: str,
-    conversation_type: int | ConversationType,
-    contact_forms: list,
-    contact_groups: list,
-    jobcenter: Jobcenter | str | None = None,
-    description: str = "",
-    meeting_form: str = MeetingForm.INDIVIDUAL,
-    location: str = "",
-    address: str = "",
-    phone_to_call: str = "",
-    fulfils_deadline: bool = True,
-    rebooking_allowed: bool = True,
-    rebooking_cutoff_hours: int = 24,
-    cancellation_allowed: bool = True,
-    cancellation_cutoff_hours: int = 24,
-    min_notice_hours: int = 2,
-    caseworker_visible: bool = True,
-    active: bool = True,
-) -> MeetingOffer:
-    target = _jobcenter(actor, jobcenter)
+    title,
+    conversation_type,
+    contact_forms,
+    contact_groups,
+    meeting_form,
+    address,
+    phone_to_call,
+    rebooking_cutoff_hours,
+    cancellation_cutoff_hours,
+    min_notice_hours,
+) -> dict:
+    """The checked values of an offer (create and update alike)."""
     title = (title or "").strip()
     if not title:
         raise InvalidInput("Titel skal udfyldes.", code="missing_field", field="title")
@@ -135,23 +125,131 @@ def offer_create(
             rule="R-PC-2",
             field="phone_to_call",
         )
-    offer = MeetingOffer.objects.create(
-        jobcenter=target,
+    return {
+        "title": title,
+        "conversation_type": ctype,
+        "contact_forms": forms,
+        "contact_groups": groups,
+        "meeting_form": meeting_form,
+        "address": address,
+        "phone_to_call": phone_to_call,
+        "rebooking_cutoff_hours": rebooking_cutoff_hours,
+        "cancellation_cutoff_hours": cancellation_cutoff_hours,
+        "min_notice_hours": min_notice_hours,
+    }
+
+
+CHECKED_OFFER_FIELDS = (
+    "title",
+    "conversation_type",
+    "contact_forms",
+    "contact_groups",
+    "meeting_form",
+    "address",
+    "phone_to_call",
+    "rebooking_cutoff_hours",
+    "cancellation_cutoff_hours",
+    "min_notice_hours",
+)
+OFFER_FIELDS = (
+    "title",
+    "description",
+    "conversation_type",
+    "contact_forms",
+    "contact_groups",
+    "meeting_form",
+    "location",
+    "address",
+    "phone_to_call",
+    "fulfils_deadline",
+    "rebooking_allowed",
+    "rebooking_cutoff_hours",
+    "cancellation_allowed",
+    "cancellation_cutoff_hours",
+    "min_notice_hours",
+    "caseworker_visible",
+    "active",
+)
+
+
+@transaction.atomic
+def offer_update(*, actor: Actor, offer: MeetingOffer, **changes) -> MeetingOffer:
+    """Change an offer, checked as on creation (R-PC-2 at the source). Only future bookings made from
+    now on copy the new values; planned conversations keep theirs (change them one by one, R-PC-7)."""
+    _check_jobcenter(actor, offer.jobcenter)
+    unknown = sorted(set(changes) - set(OFFER_FIELDS))
+    if unknown:
+        raise InvalidInput(f"Ukendt felt: {unknown[0]!s:.40}.", code="unknown_field", field=unknown[0])
+    offer = MeetingOffer.objects.select_for_update().get(pk=offer.pk)
+    current = {
+        name: getattr(offer, name) for name in OFFER_FIELDS if name not in ("contact_forms", "contact_groups")
+    }
+    current["contact_forms"] = [f.code for f in offer.contact_forms.all()]
+    current["contact_groups"] = [g.code for g in offer.contact_groups.all()]
+    merged = {**current, **changes}
+    checked = _offer_values(**{k: merged[k] for k in CHECKED_OFFER_FIELDS})
+    forms, groups = checked.pop("contact_forms"), checked.pop("contact_groups")
+    values = {k: merged[k] for k in OFFER_FIELDS if k not in CHECKED_OFFER_FIELDS}
+    values["description"], values["location"] = (values["description"] or ""), (values["location"] or "")
+    values.update(checked)
+    for name, value in values.items():
+        setattr(offer, name, value)
+    offer.save()
+    offer.contact_forms.set(forms)
+    offer.contact_groups.set(groups)
+    audit.record(
+        actor, "offer.update", None, purpose="mødetilbud", offer=str(offer.public_id), changed=sorted(changes)
+    )
+    return offer
+
+
+@transaction.atomic
+def offer_create(
+    *,
+    actor: Actor,
+    title: str,
+    conversation_type: int | ConversationType,
+    contact_forms: list,
+    contact_groups: list,
+    jobcenter: Jobcenter | str | None = None,
+    description: str = "",
+    meeting_form: str = MeetingForm.INDIVIDUAL,
+    location: str = "",
+    address: str = "",
+    phone_to_call: str = "",
+    fulfils_deadline: bool = True,
+    rebooking_allowed: bool = True,
+    rebooking_cutoff_hours: int = 24,
+    cancellation_allowed: bool = True,
+    cancellation_cutoff_hours: int = 24,
+    min_notice_hours: int = 2,
+    caseworker_visible: bool = True,
+    active: bool = True,
+) -> MeetingOffer:
+    target = _jobcenter(actor, jobcenter)
+    values = _offer_values(
         title=title,
-        description=description or "",
-        conversation_type=ctype,
+        conversation_type=conversation_type,
+        contact_forms=contact_forms,
+        contact_groups=contact_groups,
         meeting_form=meeting_form,
-        location=location or "",
         address=address,
         phone_to_call=phone_to_call,
-        fulfils_deadline=fulfils_deadline,
-        rebooking_allowed=rebooking_allowed,
         rebooking_cutoff_hours=rebooking_cutoff_hours,
-        cancellation_allowed=cancellation_allowed,
         cancellation_cutoff_hours=cancellation_cutoff_hours,
         min_notice_hours=min_notice_hours,
+    )
+    forms, groups = values.pop("contact_forms"), values.pop("contact_groups")
+    offer = MeetingOffer.objects.create(
+        jobcenter=target,
+        description=description or "",
+        location=location or "",
+        fulfils_deadline=fulfils_deadline,
+        rebooking_allowed=rebooking_allowed,
+        cancellation_allowed=cancellation_allowed,
         caseworker_visible=caseworker_visible,
         active=active,
+        **values,
     )
     offer.contact_forms.set(forms)
     offer.contact_groups.set(groups)

@@ -1,0 +1,205 @@
+"""Mødetilbud og ledige tider: the jobcenter's offers, creating and changing them, weekly schedules with a
+preview of the free times they will make (scheduling.services.schedule_create run in a rolled-back
+transaction: holidays, clashes and the past skipped by its own rules), single free times, and
+withdrawing a free time (its bookings are cancelled and the citizens told, R-PC-7)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.db.models import Count, F, Q
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from samtale.core import clock
+from samtale.core.errors import DomainError
+from samtale.core.identity import caseworker_required
+from samtale.scheduling import services
+from samtale.scheduling.selectors import offer_get, offer_slots, offers_visible_to, slot_get
+from samtale.workbench import presenters_write as p
+from samtale.workbench.forms import OfferForm, ScheduleForm, SlotForm, SlotWithdrawForm, add_domain_error
+from samtale.workbench.views._write import found
+
+SOON_DAYS = 14
+SLOT_FIELDS = {"start": "start_time", "end": "end_time"}
+
+
+@never_cache
+@caseworker_required
+@require_GET
+def offers(request):
+    now = clock.now()
+    soon = now + timedelta(days=SOON_DAYS)
+    rows = (
+        offers_visible_to(request.actor)
+        .annotate(
+            free_soon=Count(
+                "slots",
+                filter=Q(slots__status="published", slots__start__gt=now, slots__start__lt=soon)
+                & Q(slots__booked__lt=F("slots__capacity")),
+            )
+        )
+        .order_by("-active", "jobcenter__name", "title")
+    )
+    return render(
+        request, "workbench/offers.html", {"offers": rows, "soon_days": SOON_DAYS, "section": "offers"}
+    )
+
+
+@never_cache
+@caseworker_required
+@require_http_methods(["GET", "POST"])
+def offer_new(request):
+    actor = request.actor
+    jobcenters = list(actor.caseworker.jobcenters.order_by("name"))
+    form = OfferForm(request.POST or None, jobcenters=jobcenters)
+    if request.method == "POST" and form.is_valid():
+        try:
+            offer = services.offer_create(actor=actor, **form.service_kwargs())
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"Mødetilbuddet »{offer.title}« er oprettet. Læg nu ledige tider ud, så borgerne kan booke.",
+            )
+            return redirect("workbench:offer", offer_id=offer.public_id)
+    return render(request, "workbench/offer_form.html", {"form": form, "offer": None, "section": "offers"})
+
+
+@never_cache
+@caseworker_required
+@require_http_methods(["GET", "POST"])
+def offer_edit(request, offer_id):
+    actor = request.actor
+    offer = found(offer_get, actor, offer_id)
+    initial = {
+        name: getattr(offer, name)
+        for name in services.OFFER_FIELDS
+        if name not in ("contact_forms", "contact_groups")
+    }
+    initial.update(
+        conversation_type=str(offer.conversation_type.code),
+        contact_forms=[f.code for f in offer.contact_forms.all()],
+        contact_groups=[str(g.code) for g in offer.contact_groups.all()],
+    )
+    form = OfferForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changes = {
+            k: v for k, v in form.service_kwargs().items() if k in form.changed_data and k != "jobcenter"
+        }
+        try:
+            services.offer_update(actor=actor, offer=offer, **changes)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(
+                request,
+                "Mødetilbuddet er gemt. Nye bookinger får de nye oplysninger; planlagte samtaler beholder deres.",
+            )
+            return redirect("workbench:offer", offer_id=offer.public_id)
+    return render(request, "workbench/offer_form.html", {"form": form, "offer": offer, "section": "offers"})
+
+
+@never_cache
+@caseworker_required
+@require_GET
+def offer(request, offer_id):
+    item = found(offer_get, request.actor, offer_id)
+    slots = list(offer_slots(item, date_from=clock.today()).filter(status="published")[:200])
+    for s in slots:
+        s.when = p.when(s.start, s.end)
+    return render(request, "workbench/offer.html", {"offer": item, "slots": slots, "section": "offers"})
+
+
+@never_cache
+@caseworker_required
+@require_http_methods(["GET", "POST"])
+def schedule_new(request, offer_id):
+    actor = request.actor
+    item = found(offer_get, actor, offer_id)
+    form = ScheduleForm(request.POST or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        kwargs = {"actor": actor, "offer": item, **form.service_kwargs()}
+        try:
+            if "preview" in request.POST:
+                _schedule, slots, skipped = p.dry_run(services.schedule_create, **kwargs)
+                preview = {
+                    "days": p.schedule_days(slots),
+                    "count": len(slots),
+                    "skipped": p.skipped_text(skipped),
+                }
+            else:
+                _schedule, slots, skipped = services.schedule_create(**kwargs)
+                messages.success(
+                    request,
+                    f"{len(slots)} ledige tider er lagt ud og kan bookes af borgerne nu. {p.skipped_text(skipped)}".strip(),
+                )
+                return redirect("workbench:offer", offer_id=item.public_id)
+        except DomainError as error:
+            add_domain_error(form, error)
+    return render(
+        request,
+        "workbench/schedule_new.html",
+        {"offer": item, "form": form, "preview": preview, "section": "offers"},
+    )
+
+
+@never_cache
+@caseworker_required
+@require_http_methods(["GET", "POST"])
+def slot_new(request, offer_id):
+    actor = request.actor
+    item = found(offer_get, actor, offer_id)
+    form = SlotForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            slot = services.slot_create(actor=actor, offer=item, **form.service_kwargs())
+        except DomainError as error:
+            add_domain_error(form, error, SLOT_FIELDS)
+        else:
+            messages.success(
+                request, f"Den ledige tid {p.when(slot.start, slot.end)} er lagt ud og kan bookes nu."
+            )
+            return redirect("workbench:offer", offer_id=item.public_id)
+    return render(request, "workbench/slot_new.html", {"offer": item, "form": form, "section": "offers"})
+
+
+@never_cache
+@caseworker_required
+@require_http_methods(["GET", "POST"])
+def slot_withdraw(request, slot_id):
+    actor = request.actor
+    slot = found(slot_get, actor, slot_id)
+    booked = slot.booked  # how many citizens hold a place (the count only: no one's data is shown here)
+    form = SlotWithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"] or None
+        try:
+            services.slot_withdraw(actor=actor, slot=slot, cancel_bookings=booked > 0, reason=reason)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            text = f"Den ledige tid {p.when(slot.start, slot.end)} er trukket tilbage."
+            if booked:
+                text += (
+                    f" {booked} borger(e), der havde booket den, har fået samtalen aflyst og får besked om "
+                    "det på Min side og på SMS/e-mail efter eget valg."
+                )
+            messages.success(request, text)
+            return redirect("workbench:offer", offer_id=slot.offer.public_id)
+    return render(
+        request,
+        "workbench/slot_withdraw.html",
+        {
+            "slot": slot,
+            "offer": slot.offer,
+            "booked": booked,
+            "when": p.when(slot.start, slot.end),
+            "form": form,
+            "section": "offers",
+        },
+    )

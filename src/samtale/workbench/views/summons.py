@@ -1,0 +1,73 @@
+"""Indkald: the caseworker summons a citizen (§ 20) into one of their free times or at a time of their
+calendar. `booking_summon` decides everything (R-PC-1/2/4, clashes, unusual times); "Vis besked" runs it
+in a rolled-back transaction to show what the citizen will receive."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from samtale.bookings.models import Booking
+from samtale.bookings.services import booking_summon
+from samtale.citizens.selectors import citizen_get, jobcenter_on
+from samtale.codes.models import ConversationType
+from samtale.core import clock
+from samtale.core.errors import DomainError
+from samtale.core.identity import caseworker_required
+from samtale.workbench import presenters_write as p
+from samtale.workbench.forms import SummonForm, add_domain_error
+from samtale.workbench.views._write import found
+
+# The service's field names → the form's.
+SUMMON_FIELDS = {"start": "start_time", "end": "end_time", "akasse_expected": "akasse_expected"}
+VIDEO = any(f.name == "video_link" for f in Booking._meta.get_fields())
+
+
+@never_cache
+@caseworker_required
+@require_http_methods(["GET", "POST"])
+def summon(request, citizen_id):
+    actor = request.actor
+    citizen = found(citizen_get, actor, citizen_id, purpose="indkaldelse")
+    jobcenter = jobcenter_on(citizen, clock.today())
+    slots = p.my_free_slots(actor, citizen, jobcenter)
+    form = SummonForm(request.POST or None, slots=slots, video=VIDEO, initial={"slot": ""})
+    preview, unusual = None, False
+    if request.method == "POST" and form.is_valid():
+        kwargs = form.service_kwargs()
+        if form.cleaned_data.get("slot"):
+            kwargs["slot"] = form.slots[form.cleaned_data["slot"]]
+        try:
+            if "preview" in request.POST:
+                preview = p.citizen_messages(
+                    p.SUMMONS, p.dry_run(booking_summon, actor=actor, citizen=citizen, **kwargs)
+                )
+            else:
+                mark = p.outbox_mark(citizen)
+                booking = booking_summon(actor=actor, citizen=citizen, **kwargs)
+                what = f"{citizen.name} er indkaldt til {booking.title.lower()} {p.when(booking.start, booking.end)}."
+                messages.success(request, p.told(citizen, mark, what))
+                return redirect("workbench:booking", booking_id=booking.public_id)
+        except DomainError as error:
+            unusual = error.code == "unusual_time"
+            add_domain_error(form, error, SUMMON_FIELDS)
+    akasse_types = list(
+        ConversationType.objects.filter(active=True, requires_akasse_status=True).values_list(
+            "code", flat=True
+        )
+    )
+    return render(
+        request,
+        "workbench/summon.html",
+        {
+            "citizen": citizen,
+            "jobcenter": jobcenter,
+            "form": form,
+            "preview": preview,
+            "unusual": unusual or bool(form.data.get("confirm_unusual_time")),
+            "akasse_types": akasse_types,
+            "video": VIDEO,
+        },
+    )
