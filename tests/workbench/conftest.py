@@ -33,3 +33,14 @@ def wb_a(cw_a):
 @pytest.fixture
 def wb_b(cw_b):
     return login_caseworker(cw_b)
+
+
+@pytest.fixture
+def frozen():
+    """wbwrite: the portal tests' clock (tests/portal/world.py NOW, Monday 26 June 2017 09.00)."""
+    import time_machine
+
+    from tests.portal.world import NOW
+
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller

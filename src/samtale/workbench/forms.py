@@ -32,15 +32,6 @@ def _codes(model, **filters) -> list[tuple[str, str]]:
     return [(str(c.code), c.label) for c in model.objects.filter(active=True, **filters).order_by("code")]
 
 
-def add_domain_error(form: forms.Form, error: DomainError, fields=None) -> None:
-    """Put a service's Danish error next to the field it concerns (a service field name may differ from
-    the form's: `fields` maps them, a dict or a function of the error), with its rule id; otherwise on
-    top of the form."""
-    name = fields(error) if callable(fields) else (fields or {}).get(error.field or "", error.field)
-    message = f"{error.message} ({error.rule})" if error.rule else error.message
-    form.add_error(name if name in form.fields else None, message)
-
-
 def local_moment(day, at) -> datetime | None:
     """A Danish wall-clock date and time as an aware datetime (R-PC-1: stored UTC, shown in Copenhagen)."""
     if day is None or at is None:
@@ -74,7 +65,9 @@ class SummonForm(forms.Form):
         choices=(("jobcenter", _("Jobcentret ringer til borgeren")), ("citizen", _("Borgeren ringer op"))),
     )
     phone_to_call = forms.CharField(label=_("Nummer borgeren skal ringe til"), required=False, max_length=30)
-    video_link = forms.URLField(label=_("Link til videomødet"), required=False, max_length=500)
+    video_link = forms.URLField(
+        label=_("Link til videomødet"), required=False, max_length=500, assume_scheme="https"
+    )
     rebooking_allowed = forms.BooleanField(label=_("Borgeren må ombooke"), required=False, initial=True)
     rebooking_cutoff_hours = forms.IntegerField(
         label=_("Ombooking senest (timer før)"), min_value=0, max_value=1440, initial=24
@@ -190,7 +183,9 @@ class BookingChangeForm(forms.Form):
     description = forms.CharField(label=_("Beskrivelse"), required=False, widget=TEXTAREA)
     location = forms.CharField(label=_("Mødested"), required=False, max_length=200)
     address = forms.CharField(label=_("Adresse (ved personligt fremmøde)"), required=False, max_length=300)
-    video_link = forms.URLField(label=_("Link til videomødet"), required=False, max_length=500)
+    video_link = forms.URLField(
+        label=_("Link til videomødet"), required=False, max_length=500, assume_scheme="https"
+    )
     akasse_expected = forms.BooleanField(label=_("A-kassen forventes at deltage"), required=False)
     akasse_invited = forms.BooleanField(label=_("A-kassen inviteres"), required=False)
 

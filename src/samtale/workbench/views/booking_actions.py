@@ -5,35 +5,32 @@ citizen told (R-PC-7) — all by the bookings services, as through the API."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
+from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from samtale.bookings import services
 from samtale.bookings.selectors import booking_get
 from samtale.core.errors import DomainError
-from samtale.core.identity import caseworker_required
-from samtale.workbench import presenters_write as p
-from samtale.workbench.forms import BookingCancelForm, BookingChangeForm, MoveForm, add_domain_error
-from samtale.workbench.views._write import found
+from samtale.workbench.forms import BookingCancelForm, BookingChangeForm, MoveForm
+from samtale.workbench.presenters import write as p
+from samtale.workbench.views.common import form_error, page, workbench_view
 from samtale.workbench.views.summons import SUMMON_FIELDS, VIDEO
 
 
 def _page(request, template, booking, **extra):
-    return render(request, template, {"booking": booking, "citizen": booking.citizen, **extra})
+    return page(request, template, "citizens", booking=booking, citizen=booking.citizen, **extra)
 
 
 def _back(booking):
-    return redirect("workbench:booking", booking_id=booking.public_id)
+    return redirect(p.booking_url(booking))
 
 
-@never_cache
-@caseworker_required
+@workbench_view
 @require_http_methods(["GET", "POST"])
 def booking_change(request, booking_id):
     """R-PC-7 "på anden måde ændres": caseworker-facing fields change, the time and number stay."""
     actor = request.actor
-    booking = found(booking_get, actor, booking_id)
+    booking = booking_get(actor, booking_id)
     initial = {
         "contact_form": booking.contact_form.code,
         "title": booking.title,
@@ -54,19 +51,18 @@ def booking_change(request, booking_id):
         try:
             services.booking_change(actor=actor, booking=booking, **changes)
         except DomainError as error:
-            add_domain_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, p.told(booking.citizen, mark, "Samtalen er ændret."))
             return _back(booking)
     return _page(request, "workbench/booking_change.html", booking, form=form, video=VIDEO)
 
 
-@never_cache
-@caseworker_required
+@workbench_view
 @require_http_methods(["GET", "POST"])
 def booking_move(request, booking_id):
     actor = request.actor
-    booking = found(booking_get, actor, booking_id)
+    booking = booking_get(actor, booking_id)
     slots = [s for s in p.my_free_slots(actor, booking.citizen, booking.jobcenter) if s.pk != booking.slot_id]
     form = MoveForm(request.POST or None, slots=slots)
     preview = None
@@ -86,7 +82,7 @@ def booking_move(request, booking_id):
                 messages.success(request, p.told(booking.citizen, mark, what))
                 return _back(booking)
         except DomainError as error:
-            add_domain_error(form, error, SUMMON_FIELDS)
+            form_error(form, error, SUMMON_FIELDS)
     return _page(
         request,
         "workbench/booking_move.html",
@@ -97,19 +93,18 @@ def booking_move(request, booking_id):
     )
 
 
-@never_cache
-@caseworker_required
+@workbench_view
 @require_http_methods(["GET", "POST"])
 def booking_cancel(request, booking_id):
     actor = request.actor
-    booking = found(booking_get, actor, booking_id)
+    booking = booking_get(actor, booking_id)
     form = BookingCancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         mark = p.outbox_mark(booking.citizen)
         try:
             services.booking_cancel(actor=actor, booking=booking, reason=form.cleaned_data["reason"])
         except DomainError as error:
-            add_domain_error(form, error)
+            form_error(form, error)
         else:
             what = f"Samtalen {p.when(booking.start, booking.end)} er aflyst."
             messages.success(request, p.told(booking.citizen, mark, what))
@@ -119,13 +114,12 @@ def booking_cancel(request, booking_id):
     )
 
 
-@never_cache
-@caseworker_required
+@workbench_view
 @require_POST
 def booking_no_show(request, booking_id):
     """Udeblivelse: only once the conversation has begun (the service says so otherwise)."""
     actor = request.actor
-    booking = found(booking_get, actor, booking_id)
+    booking = booking_get(actor, booking_id)
     try:
         services.booking_mark_no_show(actor=actor, booking=booking)
     except DomainError as error:

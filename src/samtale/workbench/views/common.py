@@ -38,9 +38,12 @@ def page(request, template: str, section: str, **context):
     )
 
 
-def form_error(form, error: DomainError) -> None:
-    """Show a domain error next to the field it concerns (or on top of the form), with its rule."""
-    field = error.field if error.field in form.fields else None
+def form_error(form, error: DomainError, fields=None) -> None:
+    """Show a domain error next to the field it concerns (or on top of the form), with its rule. When
+    the service's field name differs from the form's, `fields` maps it (a dict, or a function of the
+    error)."""
+    field = fields(error) if callable(fields) else (fields or {}).get(error.field or "", error.field)
+    field = field if field in form.fields else None
     message = error.message
     rule = getattr(error, "rule", None)
     if rule and rule not in message:

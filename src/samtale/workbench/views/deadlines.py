@@ -5,21 +5,19 @@ horizon and warnings, and close one with a reason. The preview and the write run
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
+from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
 from samtale.citizens.selectors import citizen_get
 from samtale.core import clock
 from samtale.core.danish import danish_date
 from samtale.core.errors import DomainError
-from samtale.core.identity import caseworker_required
 from samtale.deadlines.selectors import deadline_get, deadline_open_for
 from samtale.deadlines.services import deadline_close as close_deadline
 from samtale.deadlines.services import deadline_create
-from samtale.workbench import presenters_write as p
-from samtale.workbench.forms import DeadlineCloseForm, DeadlineForm, add_domain_error
-from samtale.workbench.views._write import found, is_htmx
+from samtale.workbench.forms import DeadlineCloseForm, DeadlineForm
+from samtale.workbench.presenters import write as p
+from samtale.workbench.views.common import form_error, page, workbench_view
 
 
 def _created_text(deadline, warnings) -> str:
@@ -33,12 +31,11 @@ def _created_text(deadline, warnings) -> str:
     return f"Fristen {danish_date(deadline.deadline_date)} er sat."
 
 
-@never_cache
-@caseworker_required
+@workbench_view
 @require_http_methods(["GET", "POST"])
 def deadline_new(request, citizen_id):
     actor = request.actor
-    citizen = found(citizen_get, actor, citizen_id, purpose="frist")
+    citizen = citizen_get(actor, citizen_id, purpose="frist")
     live = request.method == "GET" and "forhaandsvisning" in request.GET
     form = DeadlineForm(request.POST or None)
     refusal_booking = None
@@ -47,13 +44,13 @@ def deadline_new(request, citizen_id):
         try:
             deadline, warnings = deadline_create(actor=actor, citizen=citizen, **form.service_kwargs())
         except DomainError as error:
-            add_domain_error(form, error)
+            form_error(form, error)
             refusal_booking = getattr(error, "booking", None)
         else:
             messages.success(request, p.told(citizen, mark, _created_text(deadline, warnings)))
             for warning in warnings:
                 messages.warning(request, warning)
-            return redirect("workbench:citizen", citizen_id=citizen.public_id)
+            return redirect(p.citizen_url(citizen))
     preview = None
     if live:
         # htmx (or a plain GET with the fields): the preview only, from the same check the write runs.
@@ -70,32 +67,32 @@ def deadline_new(request, citizen_id):
         "refusal_booking": refusal_booking,
         "current": deadline_open_for(citizen, clock.today()),
     }
-    if live and is_htmx(request):
-        return render(request, "workbench/_deadline_preview.html", context)
-    return render(request, "workbench/deadline_new.html", context)
+    if live and request.headers.get("HX-Request") == "true":
+        return page(request, "workbench/_deadline_preview.html", "citizens", **context)
+    return page(request, "workbench/deadline_new.html", "citizens", **context)
 
 
-@never_cache
-@caseworker_required
+@workbench_view
 @require_http_methods(["GET", "POST"])
 def deadline_close(request, deadline_id):
     actor = request.actor
-    deadline = found(deadline_get, actor, deadline_id)
+    deadline = deadline_get(actor, deadline_id)
     form = DeadlineCloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             close_deadline(actor=actor, deadline=deadline, reason=form.cleaned_data["reason"])
         except DomainError as error:
-            add_domain_error(form, error)
+            form_error(form, error)
         else:
             messages.success(
                 request,
                 f"Fristen {danish_date(deadline.deadline_date)} er lukket. Borgeren ser den ikke længere på "
                 "Min side og får ingen påmindelser om den.",
             )
-            return redirect("workbench:citizen", citizen_id=deadline.citizen.public_id)
-    return render(
+            return redirect(p.citizen_url(deadline.citizen))
+    return page(
         request,
         "workbench/deadline_close.html",
-        {"deadline": deadline, "citizen": deadline.citizen, "form": form},
+        "citizens",
+        **{"deadline": deadline, "citizen": deadline.citizen, "form": form},
     )

@@ -5,8 +5,7 @@ and the page of a held conversation shows every version. conversations.services 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
+from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from samtale.bookings.selectors import booking_get
@@ -17,10 +16,9 @@ from samtale.conversations.services import held_conversation_correct, held_conve
 from samtale.core import clock
 from samtale.core.danish import danish_date
 from samtale.core.errors import DomainError
-from samtale.core.identity import caseworker_required
-from samtale.workbench import presenters_write as p
-from samtale.workbench.forms import HeldCorrectForm, HeldForm, add_domain_error, held_field
-from samtale.workbench.views._write import found
+from samtale.workbench.forms import HeldCorrectForm, HeldForm, held_field
+from samtale.workbench.presenters import write as p
+from samtale.workbench.views.common import form_error, page, workbench_view
 
 
 def _type_hints() -> dict:
@@ -46,18 +44,18 @@ def _initial(booking, citizen) -> dict:
         )
         if booking.akasse_expected and citizen.akasse_id:
             initial["p0_name"] = citizen.akasse.name
-            initial["p0_role"] = "akasse"
+            initial["p0_role"] = "akassekonsulent"
+            initial["p0_form"] = "personligt"
     return initial
 
 
-@never_cache
-@caseworker_required
+@workbench_view
 @require_http_methods(["GET", "POST"])
 def held_new(request, citizen_id):
     actor = request.actor
-    citizen = found(citizen_get, actor, citizen_id, purpose="registrering af afholdt samtale")
+    citizen = citizen_get(actor, citizen_id, purpose="registrering af afholdt samtale")
     booking_id = request.POST.get("booking") or request.GET.get("booking")
-    booking = found(booking_get, actor, booking_id) if booking_id else None
+    booking = booking_get(actor, booking_id) if booking_id else None
     if booking is not None and booking.citizen_id != citizen.pk:
         booking = None
     form = HeldForm(request.POST or None, initial=_initial(booking, citizen))
@@ -68,7 +66,7 @@ def held_new(request, citizen_id):
                 actor=actor, citizen=citizen, booking=booking, **form.register_kwargs()
             )
         except DomainError as error:
-            add_domain_error(form, error, held_field)
+            form_error(form, error, held_field)
         else:
             hc = result.held_conversation
             what = f"Samtalen er registreret som afholdt (kontaktnummer {hc.contact_number})."
@@ -79,10 +77,11 @@ def held_new(request, citizen_id):
                 messages.warning(request, warning)
             return redirect("workbench:held", conversation_id=hc.public_id)
     group = contact_group_on(citizen, clock.today())
-    return render(
+    return page(
         request,
         "workbench/held_new.html",
-        {
+        "citizens",
+        **{
             "citizen": citizen,
             "booking": booking,
             "when": p.when(booking.start, booking.end) if booking else None,
@@ -93,16 +92,16 @@ def held_new(request, citizen_id):
     )
 
 
-@never_cache
-@caseworker_required
+@workbench_view
 @require_GET
 def held(request, conversation_id):
-    hc = found(held_conversation_get, request.actor, conversation_id)
+    hc = held_conversation_get(request.actor, conversation_id)
     versions = held_conversation_versions(hc)
-    return render(
+    return page(
         request,
         "workbench/held.html",
-        {
+        "citizens",
+        **{
             "held": hc,
             "citizen": hc.citizen,
             "versions": versions,
@@ -129,12 +128,11 @@ def _changed(form) -> dict:
     return {k: v for k, v in data.items() if k in names}
 
 
-@never_cache
-@caseworker_required
+@workbench_view
 @require_http_methods(["GET", "POST"])
 def held_correct(request, conversation_id):
     actor = request.actor
-    hc = found(held_conversation_get, actor, conversation_id, purpose="rettelse af afholdt samtale")
+    hc = held_conversation_get(actor, conversation_id, purpose="rettelse af afholdt samtale")
     at = clock.local(hc.held_at)
     participants = list(hc.participants.all())
     initial = {
@@ -160,15 +158,16 @@ def held_correct(request, conversation_id):
                 actor=actor, held_conversation=hc, reason=form.cleaned_data["reason"], **changes
             )
         except DomainError as error:
-            add_domain_error(form, error, held_field)
+            form_error(form, error, held_field)
         else:
             messages.success(
                 request,
                 f"Rettelsen er gemt som version {new.version}. Den indberettes; borgeren får ingen besked om den.",
             )
             return redirect("workbench:held", conversation_id=new.public_id)
-    return render(
+    return page(
         request,
         "workbench/held_correct.html",
-        {"held": hc, "citizen": hc.citizen, "form": form, "hints": _type_hints()},
+        "citizens",
+        **{"held": hc, "citizen": hc.citizen, "form": form, "hints": _type_hints()},
     )

@@ -9,25 +9,22 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.db.models import Count, F, Q
-from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
+from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from samtale.core import clock
 from samtale.core.errors import DomainError
-from samtale.core.identity import caseworker_required
 from samtale.scheduling import services
 from samtale.scheduling.selectors import offer_get, offer_slots, offers_visible_to, slot_get
-from samtale.workbench import presenters_write as p
-from samtale.workbench.forms import OfferForm, ScheduleForm, SlotForm, SlotWithdrawForm, add_domain_error
-from samtale.workbench.views._write import found
+from samtale.workbench.forms import OfferForm, ScheduleForm, SlotForm, SlotWithdrawForm
+from samtale.workbench.presenters import write as p
+from samtale.workbench.views.common import form_error, page, workbench_view
 
 SOON_DAYS = 14
 SLOT_FIELDS = {"start": "start_time", "end": "end_time"}
 
 
-@never_cache
-@caseworker_required
+@workbench_view
 @require_GET
 def offers(request):
     now = clock.now()
@@ -43,13 +40,10 @@ def offers(request):
         )
         .order_by("-active", "jobcenter__name", "title")
     )
-    return render(
-        request, "workbench/offers.html", {"offers": rows, "soon_days": SOON_DAYS, "section": "offers"}
-    )
+    return page(request, "workbench/offers.html", "offers", **{"offers": rows, "soon_days": SOON_DAYS})
 
 
-@never_cache
-@caseworker_required
+@workbench_view
 @require_http_methods(["GET", "POST"])
 def offer_new(request):
     actor = request.actor
@@ -59,22 +53,21 @@ def offer_new(request):
         try:
             offer = services.offer_create(actor=actor, **form.service_kwargs())
         except DomainError as error:
-            add_domain_error(form, error)
+            form_error(form, error)
         else:
             messages.success(
                 request,
                 f"Mødetilbuddet »{offer.title}« er oprettet. Læg nu ledige tider ud, så borgerne kan booke.",
             )
             return redirect("workbench:offer", offer_id=offer.public_id)
-    return render(request, "workbench/offer_form.html", {"form": form, "offer": None, "section": "offers"})
+    return page(request, "workbench/offer_form.html", "offers", **{"form": form, "offer": None})
 
 
-@never_cache
-@caseworker_required
+@workbench_view
 @require_http_methods(["GET", "POST"])
 def offer_edit(request, offer_id):
     actor = request.actor
-    offer = found(offer_get, actor, offer_id)
+    offer = offer_get(actor, offer_id)
     initial = {
         name: getattr(offer, name)
         for name in services.OFFER_FIELDS
@@ -93,33 +86,31 @@ def offer_edit(request, offer_id):
         try:
             services.offer_update(actor=actor, offer=offer, **changes)
         except DomainError as error:
-            add_domain_error(form, error)
+            form_error(form, error)
         else:
             messages.success(
                 request,
                 "Mødetilbuddet er gemt. Nye bookinger får de nye oplysninger; planlagte samtaler beholder deres.",
             )
             return redirect("workbench:offer", offer_id=offer.public_id)
-    return render(request, "workbench/offer_form.html", {"form": form, "offer": offer, "section": "offers"})
+    return page(request, "workbench/offer_form.html", "offers", **{"form": form, "offer": offer})
 
 
-@never_cache
-@caseworker_required
+@workbench_view
 @require_GET
 def offer(request, offer_id):
-    item = found(offer_get, request.actor, offer_id)
+    item = offer_get(request.actor, offer_id)
     slots = list(offer_slots(item, date_from=clock.today()).filter(status="published")[:200])
     for s in slots:
         s.when = p.when(s.start, s.end)
-    return render(request, "workbench/offer.html", {"offer": item, "slots": slots, "section": "offers"})
+    return page(request, "workbench/offer.html", "offers", **{"offer": item, "slots": slots})
 
 
-@never_cache
-@caseworker_required
+@workbench_view
 @require_http_methods(["GET", "POST"])
 def schedule_new(request, offer_id):
     actor = request.actor
-    item = found(offer_get, actor, offer_id)
+    item = offer_get(actor, offer_id)
     form = ScheduleForm(request.POST or None)
     preview = None
     if request.method == "POST" and form.is_valid():
@@ -140,40 +131,39 @@ def schedule_new(request, offer_id):
                 )
                 return redirect("workbench:offer", offer_id=item.public_id)
         except DomainError as error:
-            add_domain_error(form, error)
-    return render(
+            form_error(form, error)
+    return page(
         request,
         "workbench/schedule_new.html",
-        {"offer": item, "form": form, "preview": preview, "section": "offers"},
+        "offers",
+        **{"offer": item, "form": form, "preview": preview},
     )
 
 
-@never_cache
-@caseworker_required
+@workbench_view
 @require_http_methods(["GET", "POST"])
 def slot_new(request, offer_id):
     actor = request.actor
-    item = found(offer_get, actor, offer_id)
+    item = offer_get(actor, offer_id)
     form = SlotForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             slot = services.slot_create(actor=actor, offer=item, **form.service_kwargs())
         except DomainError as error:
-            add_domain_error(form, error, SLOT_FIELDS)
+            form_error(form, error, SLOT_FIELDS)
         else:
             messages.success(
                 request, f"Den ledige tid {p.when(slot.start, slot.end)} er lagt ud og kan bookes nu."
             )
             return redirect("workbench:offer", offer_id=item.public_id)
-    return render(request, "workbench/slot_new.html", {"offer": item, "form": form, "section": "offers"})
+    return page(request, "workbench/slot_new.html", "offers", **{"offer": item, "form": form})
 
 
-@never_cache
-@caseworker_required
+@workbench_view
 @require_http_methods(["GET", "POST"])
 def slot_withdraw(request, slot_id):
     actor = request.actor
-    slot = found(slot_get, actor, slot_id)
+    slot = slot_get(actor, slot_id)
     booked = slot.booked  # how many citizens hold a place (the count only: no one's data is shown here)
     form = SlotWithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -181,7 +171,7 @@ def slot_withdraw(request, slot_id):
         try:
             services.slot_withdraw(actor=actor, slot=slot, cancel_bookings=booked > 0, reason=reason)
         except DomainError as error:
-            add_domain_error(form, error)
+            form_error(form, error)
         else:
             text = f"Den ledige tid {p.when(slot.start, slot.end)} er trukket tilbage."
             if booked:
@@ -191,15 +181,15 @@ def slot_withdraw(request, slot_id):
                 )
             messages.success(request, text)
             return redirect("workbench:offer", offer_id=slot.offer.public_id)
-    return render(
+    return page(
         request,
         "workbench/slot_withdraw.html",
-        {
+        "offers",
+        **{
             "slot": slot,
             "offer": slot.offer,
             "booked": booked,
             "when": p.when(slot.start, slot.end),
             "form": form,
-            "section": "offers",
         },
     )

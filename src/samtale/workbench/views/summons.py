@@ -5,8 +5,7 @@ in a rolled-back transaction to show what the citizen will receive."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
+from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
 from samtale.bookings.models import Booking
@@ -15,22 +14,20 @@ from samtale.citizens.selectors import citizen_get, jobcenter_on
 from samtale.codes.models import ConversationType
 from samtale.core import clock
 from samtale.core.errors import DomainError
-from samtale.core.identity import caseworker_required
-from samtale.workbench import presenters_write as p
-from samtale.workbench.forms import SummonForm, add_domain_error
-from samtale.workbench.views._write import found
+from samtale.workbench.forms import SummonForm
+from samtale.workbench.presenters import write as p
+from samtale.workbench.views.common import form_error, page, workbench_view
 
 # The service's field names → the form's.
 SUMMON_FIELDS = {"start": "start_time", "end": "end_time", "akasse_expected": "akasse_expected"}
 VIDEO = any(f.name == "video_link" for f in Booking._meta.get_fields())
 
 
-@never_cache
-@caseworker_required
+@workbench_view
 @require_http_methods(["GET", "POST"])
 def summon(request, citizen_id):
     actor = request.actor
-    citizen = found(citizen_get, actor, citizen_id, purpose="indkaldelse")
+    citizen = citizen_get(actor, citizen_id, purpose="indkaldelse")
     jobcenter = jobcenter_on(citizen, clock.today())
     slots = p.my_free_slots(actor, citizen, jobcenter)
     form = SummonForm(request.POST or None, slots=slots, video=VIDEO, initial={"slot": ""})
@@ -49,19 +46,20 @@ def summon(request, citizen_id):
                 booking = booking_summon(actor=actor, citizen=citizen, **kwargs)
                 what = f"{citizen.name} er indkaldt til {booking.title.lower()} {p.when(booking.start, booking.end)}."
                 messages.success(request, p.told(citizen, mark, what))
-                return redirect("workbench:booking", booking_id=booking.public_id)
+                return redirect(p.booking_url(booking))
         except DomainError as error:
             unusual = error.code == "unusual_time"
-            add_domain_error(form, error, SUMMON_FIELDS)
+            form_error(form, error, SUMMON_FIELDS)
     akasse_types = list(
         ConversationType.objects.filter(active=True, requires_akasse_status=True).values_list(
             "code", flat=True
         )
     )
-    return render(
+    return page(
         request,
         "workbench/summon.html",
-        {
+        "citizens",
+        **{
             "citizen": citizen,
             "jobcenter": jobcenter,
             "form": form,
