@@ -19,6 +19,10 @@ from samtale.messaging.services import messages_deliver_due
 
 logger = logging.getLogger(__name__)
 
+#: Other apps' work for the worker (reporting's webhook pushes), each `step(worker_id=…) -> work done`,
+#: run every round after the messages (docs/adr/0002: hook lists instead of imports).
+WORKER_STEPS: list = []
+
 
 def default_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
@@ -50,6 +54,11 @@ class OutboxWorker:
         except OperationalError as exc:  # SQLite busy, a dropped connection: try again next round
             logger.warning("Beskedkøen kunne ikke læses: %s", type(exc).__name__)
             done = 0
+        for step in WORKER_STEPS:
+            try:
+                done += step(worker_id=self.worker_id)
+            except OperationalError as exc:
+                logger.warning("Baggrundstrin %s fejlede: %s", step.__name__, type(exc).__name__)
         if self.tasks:
             done += _run_queued_tasks(self.worker_id)
         return done
