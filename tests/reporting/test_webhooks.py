@@ -94,6 +94,7 @@ def test_failures_back_off_then_pause_and_resume_replays(admin_api, receiver, ma
     receiver.mode = "fail"
     start = clock.now()
     waits = []
+    s = WebhookSubscriber.objects.get()
     with time_machine.travel(start, tick=False) as traveller:
         for n in range(6):
             if n:
