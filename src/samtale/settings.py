@@ -181,7 +181,13 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SAMTALE_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Sign-in libraries log assertions, tokens and PKCE verifiers at DEBUG: never in our logs.
+        "saml2": {"level": "WARNING"},
+        "djangosaml2": {"level": "WARNING"},
+        "authlib": {"level": "WARNING"},
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 100
@@ -216,7 +222,25 @@ SESSION_WARNING_SECONDS = int(os.environ.get("SAMTALE_SESSION_WARNING_SECONDS", 
 # kind) is what ends it and can say why.
 SESSION_COOKIE_AGE = max(SESSION_IDLE_SECONDS.values()) + 600
 SAML_ENABLED = False
-OIDC_ENABLED = False
+
+# Caseworkers and administrators: the municipality's OpenID Connect provider (authorization code + PKCE).
+OIDC_ISSUER = os.environ.get("SAMTALE_OIDC_ISSUER", "").rstrip("/")
+OIDC_DISCOVERY_URL = os.environ.get(
+    "SAMTALE_OIDC_DISCOVERY_URL", f"{OIDC_ISSUER}/.well-known/openid-configuration" if OIDC_ISSUER else ""
+)
+OIDC_CLIENT_ID = os.environ.get("SAMTALE_OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = os.environ.get("SAMTALE_OIDC_CLIENT_SECRET", "")
+OIDC_SCOPES = os.environ.get("SAMTALE_OIDC_SCOPES", "openid profile email")
+OIDC_USER_CLAIM = os.environ.get("SAMTALE_OIDC_USER_CLAIM", "preferred_username")
+OIDC_GROUPS_CLAIM = os.environ.get("SAMTALE_OIDC_GROUPS_CLAIM", "groups")
+OIDC_JOBCENTER_GROUP_PREFIX = os.environ.get("SAMTALE_OIDC_JOBCENTER_GROUP_PREFIX", "jobcenter-")
+OIDC_JOBCENTER_GROUPS = dict(  # "group=kommunekode,…" for providers whose groups are ids (Entra ID)
+    pair.split("=", 1)
+    for pair in os.environ.get("SAMTALE_OIDC_JOBCENTER_GROUPS", "").split(",")
+    if "=" in pair
+)
+OIDC_ADMIN_GROUP = os.environ.get("SAMTALE_OIDC_ADMIN_GROUP", "samtale-admin")
+OIDC_ENABLED = bool(OIDC_ISSUER and OIDC_CLIENT_ID)
 
 # Webhooks (samtale.reporting.webhooks), pushed by `samtale worker`.
 WEBHOOK_BATCH_SIZE = int(os.environ.get("SAMTALE_WEBHOOK_BATCH_SIZE", 50))

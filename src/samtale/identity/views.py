@@ -59,6 +59,16 @@ def staff_login(request):
     return not_configured(request)
 
 
+def admin_login(request):
+    """/admin/login/: staff sign in through the municipality's provider when one is configured (the
+    admin role comes from its group claim); Django's own password form otherwise."""
+    if settings.OIDC_ENABLED:
+        return redirect(_with_next(reverse("identity:oidc_start"), safe_next(request, "/admin/")))
+    from django.contrib import admin
+
+    return admin.site.login(request)
+
+
 def signed_out(request):
     return render(request, "identity/signed_out.html", {"timeout": request.GET.get("grund") == "tid"})
 
