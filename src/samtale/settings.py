@@ -241,6 +241,16 @@ OIDC_JOBCENTER_GROUPS = dict(  # "group=kommunekode,…" for providers whose gro
 )
 OIDC_ADMIN_GROUP = os.environ.get("SAMTALE_OIDC_ADMIN_GROUP", "samtale-admin")
 OIDC_ENABLED = bool(OIDC_ISSUER and OIDC_CLIENT_ID)
+# API machine clients: OAuth2 client-credentials access tokens (JWT) from that provider (or another).
+OIDC_API_ISSUER = os.environ.get("SAMTALE_OIDC_API_ISSUER", OIDC_ISSUER).rstrip("/")
+OIDC_API_DISCOVERY_URL = os.environ.get(
+    "SAMTALE_OIDC_API_DISCOVERY_URL",
+    f"{OIDC_API_ISSUER}/.well-known/openid-configuration" if OIDC_API_ISSUER else "",
+)
+OIDC_API_AUDIENCE = os.environ.get("SAMTALE_OIDC_API_AUDIENCE", "")
+OIDC_API_ROLE_CLAIM = os.environ.get("SAMTALE_OIDC_API_ROLE_CLAIM", "samtale_role")
+OIDC_API_ORGANISATION_CLAIM = os.environ.get("SAMTALE_OIDC_API_ORGANISATION_CLAIM", "samtale_organisation")
+OIDC_API_ENABLED = bool(OIDC_API_ISSUER and OIDC_API_AUDIENCE)
 
 # Webhooks (samtale.reporting.webhooks), pushed by `samtale worker`.
 WEBHOOK_BATCH_SIZE = int(os.environ.get("SAMTALE_WEBHOOK_BATCH_SIZE", 50))

@@ -156,7 +156,10 @@ def oidc_settings(settings, oidc_provider):
     settings.OIDC_CLIENT_ID = WEB_CLIENT["client_id"]
     settings.OIDC_CLIENT_SECRET = WEB_CLIENT["client_secret"]
     settings.OIDC_ENABLED = True
+    settings.OIDC_API_ISSUER = settings.OIDC_ISSUER
+    settings.OIDC_API_DISCOVERY_URL = settings.OIDC_DISCOVERY_URL
     settings.OIDC_API_AUDIENCE = API_AUDIENCE
+    settings.OIDC_API_ENABLED = True
     oidc._client.cache_clear()
     yield settings
     oidc._client.cache_clear()

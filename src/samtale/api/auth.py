@@ -1,10 +1,12 @@
 """Bearer tokens → an Actor on request.auth; role checks that answer 403."""
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
 from samtale.core.actors import Actor
 from samtale.core.errors import DomainError, Forbidden
+from samtale.identity.api_tokens import looks_like_jwt, machine_token_actor
 from samtale.organisations.models import ApiClient
 from samtale.organisations.services import api_client_authenticate
 
@@ -17,6 +19,9 @@ class Unauthorized(DomainError):
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
+        if settings.OIDC_API_ENABLED and looks_like_jwt(token):
+            # An OAuth2 client-credentials access token from the OIDC provider (samtale.identity).
+            return machine_token_actor(token)
         client = api_client_authenticate(token)
         if client is None:
             return None
