@@ -72,7 +72,8 @@ class OutboxWorker:
             if batch:
                 break
             time.sleep(self.interval)
-        close_old_connections()
+        if not connection.in_atomic_block:
+            close_old_connections()
 
 
 def _database_task_backend() -> bool:
