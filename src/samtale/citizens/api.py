@@ -1,10 +1,11 @@
 """Citizens through the API. CPR only in request and response bodies, never in a URL."""
 
 from datetime import date
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.db import transaction
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from samtale.api.auth import require
 from samtale.citizens import selectors, services
@@ -145,6 +146,47 @@ def citizen_upsert(request, body: CitizenIn):
     actor = require(request, "caseworker", "admin")
     citizen, created = services.citizen_upsert(actor=actor, **body.dict())
     return (201 if created else 200), citizen_out(citizen)
+
+
+class CitizenSummaryOut(Schema):
+    id: UUID
+    name: str
+    contact_group: int | None
+    jobcenter: str | None
+
+
+class CitizenListOut(Schema):
+    items: list[CitizenSummaryOut]
+    count: int
+    next: str | None
+
+
+@router.get(
+    "/citizens",
+    response=CitizenListOut,
+    summary="Søg borgere på navn i dine jobcentre (sideopdelt)",
+)
+def citizen_list(request, q: str = "", page: int = Query(1, ge=1)):
+    """The caller's jobcenters' citizens whose name contains every word of `q`, by name; `next` is the
+    address of the next page or null. Every citizen listed is written to the access log."""
+    actor = require(request, "caseworker", "admin")
+    result = selectors.citizens_search(actor, q, page=page, purpose="søgning på navn (API)")
+    next_url = None
+    if result.has_next:
+        next_url = f"{request.path}?{urlencode({'q': q, 'page': result.page + 1})}"
+    return {
+        "items": [
+            {
+                "id": c.public_id,
+                "name": c.name,
+                "contact_group": c.current_contact_group,
+                "jobcenter": c.current_jobcenter.code if c.current_jobcenter else None,
+            }
+            for c in result.items
+        ],
+        "count": result.count,
+        "next": next_url,
+    }
 
 
 @router.post(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from stdnum.dk import cpr as stdnum_cpr
@@ -77,6 +78,51 @@ def citizen_get(actor: Actor, public_id, *, purpose: str = "sagsbehandling") -> 
         raise NotFound("Borgeren findes ikke.", code="citizen_not_found") from None
     audit.record(actor, "citizen.read", citizen, purpose=purpose)
     return citizen
+
+
+SEARCH_PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class CitizenPage:
+    """One page of a name search: the citizens on it (annotated like citizens_visible_to), how many
+    match in all, and the page number (1-based)."""
+
+    items: list
+    count: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // self.page_size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def citizens_search(
+    actor: Actor, q: str = "", *, page: int = 1, page_size: int = SEARCH_PAGE_SIZE, purpose: str = "søgning"
+) -> CitizenPage:
+    """The actor's jobcenters' citizens whose name contains every word of `q` (any case), by name;
+    all of them when `q` is empty. Each carries `current_jobcenter`. Every citizen on the page is
+    written to the access log."""
+    qs = citizens_visible_to(actor)
+    for word in (q or "").split():
+        qs = qs.filter(name__icontains=word)
+    count = qs.count()
+    page = max(1, page)
+    items = list(qs.order_by("name", "id")[(page - 1) * page_size : page * page_size])
+    jobcenters = Jobcenter.objects.in_bulk({c.current_jobcenter_id for c in items})
+    for citizen in items:
+        citizen.current_jobcenter = jobcenters.get(citizen.current_jobcenter_id)
+        audit.record(actor, "citizen.search", citizen, purpose=purpose)
+    return CitizenPage(items=items, count=count, page=page, page_size=page_size)
 
 
 def citizen_find_by_cpr(actor: Actor, cpr: str, *, purpose: str = "opslag på CPR-nummer") -> Citizen:

@@ -389,6 +389,40 @@ def absence_register(
 
 
 @transaction.atomic
+def absence_end(*, actor: Actor, citizen: Citizen, absence_id, end_date: date) -> Absence:
+    """End a registered absence on `end_date` (the last day of it): the citizen is available again
+    from the day after, so free times from then on are offered again (R-PC-11)."""
+    _check_changeable(actor, citizen)
+    if end_date is None:
+        raise InvalidInput("Slutdato skal udfyldes.", code="missing_field", field="end_date")
+    citizen = citizen_lock(citizen)
+    absence = citizen.absences.select_related("absence_type").filter(public_id=absence_id).first()
+    if absence is None:
+        raise NotFound("Fraværet findes ikke.", code="absence_not_found")
+    if end_date < absence.start_date:
+        raise InvalidInput(
+            "Fraværet kan ikke slutte før det begynder.", code="absence_end_before_start", field="end_date"
+        )
+    if absence.end_date is not None and absence.end_date <= end_date:
+        raise InvalidInput(
+            "Fraværet slutter allerede den dag eller før.", code="absence_already_ended", field="end_date"
+        )
+    absence.end_date = end_date
+    absence.save(update_fields=["end_date", "updated_at"])
+    audit.record(actor, "citizen.absence_end", citizen, purpose="fravær", absence_type=absence.absence_type.code)
+    report(
+        "absence.ended",
+        citizen=citizen,
+        payload={
+            "absence": str(absence.public_id),
+            "absence_type": absence.absence_type.code,
+            "end_date": end_date.isoformat(),
+        },
+    )
+    return absence
+
+
+@transaction.atomic
 def marker_register(
     *, actor: Actor, citizen: Citizen, marker: str, valid_from: date | None = None
 ) -> PersonGroupMarker:

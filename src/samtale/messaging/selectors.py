@@ -13,6 +13,11 @@ def citizen_messages(actor: Actor, citizen_public_id) -> list[Message]:
     """Every message to the citizen, oldest first, each with its history. Scoped and audited through
     `citizen_get` (a caseworker outside the citizen's jobcenters gets NotFound)."""
     citizen = citizen_get(actor, citizen_public_id, purpose="beskedspor (SMS og e-mail)")
+    return message_trail(citizen)
+
+
+def message_trail(citizen) -> list[Message]:
+    """Every message to an already scoped citizen, oldest first, each with its delivery history."""
     return list(
         Message.objects.filter(citizen=citizen)
         .select_related("booking")

@@ -78,7 +78,7 @@ def _jobcenter_calendar(jobcenter, date_from: date, date_to: date) -> dict:
             Booking.objects.filter(
                 jobcenter=jobcenter, status=BookingStatus.PLANNED, start__gte=lo, start__lt=hi
             )
-            .select_related("citizen", "caseworker", "conversation_type")
+            .select_related("citizen", "caseworker", "conversation_type", "contact_form")
             .order_by("start")
         ),
         "slots": list(

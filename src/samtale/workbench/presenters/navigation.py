@@ -31,3 +31,11 @@ def navigation() -> list[NavEntry]:
         except NoReverseMatch:
             continue
     return entries
+
+
+def url_if_exists(name: str, *args) -> str | None:
+    """The address of a page that may not exist yet (the other side of the workbench), or None."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
