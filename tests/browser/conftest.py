@@ -16,6 +16,7 @@ CHROMIUM = "/usr/bin/chromium"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 PHONE = {"width": 375, "height": 812}
+LAPTOP = {"width": 1366, "height": 900}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -64,9 +65,9 @@ def new_page(browser, live_server):
     CSP test opens pages without the bypass."""
     contexts = []
 
-    def make(*, bypass_csp: bool = True, javascript: bool = True):
+    def make(*, bypass_csp: bool = True, javascript: bool = True, viewport=PHONE):
         context = browser.new_context(
-            viewport=PHONE,
+            viewport=viewport,
             locale="da-DK",
             bypass_csp=bypass_csp,
             java_script_enabled=javascript,
@@ -89,6 +90,16 @@ def new_page(browser, live_server):
         c.close()
 
 
+@pytest.fixture
+def laptop_page(new_page):
+    """laptop_page(): a caseworker's laptop-size page (1366×900), the workbench's design size."""
+
+    def make(**kwargs):
+        return new_page(viewport=LAPTOP, **kwargs)
+
+    return make
+
+
 def check_axe(page) -> None:
     """No WCAG 2.1 A/AA violations on the page as it is now."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
@@ -104,7 +115,7 @@ def check_axe(page) -> None:
 
 
 def screenshot(page, name: str) -> None:
-    """A full-page phone-size screenshot into docs/screenshots/ (the README shows them). An existing
+    """A full-page screenshot at the page's size into docs/screenshots/ (the README shows them). An existing
     one is replaced only with SAMTALE_SCREENSHOTS=1, so an ordinary test run leaves the work tree
     clean; otherwise the fresh one goes to var/screenshots/ (ignored by git) for a look."""
     target = SCREENSHOTS / f"{name}.png"
@@ -120,3 +131,11 @@ def login(page, citizen) -> None:
     page.select_option("#citizen", str(citizen.public_id))
     page.get_by_role("button", name="Log ind som borger").click()
     page.wait_for_url(re.compile(r"/borger/"))
+
+
+def login_caseworker(page, caseworker) -> None:
+    """The development login as a caseworker."""
+    page.goto("/login/")
+    page.select_option("#caseworker", caseworker.ident)
+    page.get_by_role("button", name="Log ind som sagsbehandler").click()
+    page.wait_for_url(re.compile(r"/sagsbehandler/"))

@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 from django.test import Client
 
@@ -35,12 +37,44 @@ def wb_b(cw_b):
     return login_caseworker(cw_b)
 
 
+# --- A small world on the seed's dates (tests/portal/world.py) with a caseworker's day in it --------
+
+
 @pytest.fixture
 def frozen():
-    """wbwrite: the portal tests' clock (tests/portal/world.py NOW, Monday 26 June 2017 09.00)."""
+    """The portal tests' clock (tests/portal/world.py NOW, Monday 26 June 2017 09.00)."""
     import time_machine
 
     from tests.portal.world import NOW
 
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
+
+
+@pytest.fixture
+def wb_world(frozen, make_citizen, jc_a, cw_a):
+    """Finney Hansen (group 3, Jobsamtale deadline 10 July 2017) with the portal world's free times;
+    a summons for her on Wednesday 28 June at 10.00 with Anne Holm; a second citizen; all in
+    Jobcenter København, today Monday 26 June 2017 09.00."""
+    from samtale.bookings.services import booking_summon
+    from samtale.core.actors import Actor
+    from tests.portal.world import at, make_world
+
+    citizen = make_citizen(
+        contact_group=3, jobcenter=jc_a, name="Finney Hansen", phone="+4520202020", sms_reminders=True
+    )
+    world = make_world(make_citizen, jc_a, cw_a, citizen=citizen)
+    world.booking = booking_summon(
+        actor=Actor.for_caseworker(cw_a),
+        citizen=world.citizen,
+        conversation_type=7,
+        contact_form="personligt",
+        start=at(date(2017, 6, 28), 10),
+        end=at(date(2017, 6, 28), 10, 30),
+        title="Jobsamtale",
+        location="Jobcentret, stuen",
+        address="Vesterbrogade 1, 1620 København V",
+        caseworker=cw_a,
+    )
+    world.other = make_citizen(contact_group=2, jobcenter=jc_a, name="Oskar Ørsted")
+    return world

@@ -67,6 +67,17 @@ def citizen_bookings(actor: Actor, citizen: Citizen, *, status: str | None = Non
     return list(qs)
 
 
+def unregistered_bookings(actor: Actor, *, caseworker, before: datetime) -> list[Booking]:
+    """The caseworker's planned conversations that ended before `before` and are neither registered
+    as held nor as a no-show (seed 004 § 2.1: the registration should happen the same day)."""
+    return list(
+        _booking_scope(actor)
+        .filter(caseworker=caseworker, status=BookingStatus.PLANNED, end__lte=before)
+        .select_related("citizen", "conversation_type", "contact_form")
+        .order_by("start", "id")
+    )
+
+
 def planned_family_bookings(citizen: Citizen, *, exclude: Booking | None = None):
     qs = Booking.objects.filter(citizen=citizen, status=BookingStatus.PLANNED).exclude(
         conversation_type__family=""

@@ -121,7 +121,7 @@ def citizens_search(
     jobcenters = Jobcenter.objects.in_bulk({c.current_jobcenter_id for c in items})
     for citizen in items:
         citizen.current_jobcenter = jobcenters.get(citizen.current_jobcenter_id)
-        audit.record(actor, "citizen.search", citizen, purpose=purpose)
+    audit.record_many(actor, "citizen.search", items, purpose=purpose)
     return CitizenPage(items=items, count=count, page=page, page_size=page_size)
 
 

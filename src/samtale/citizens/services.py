@@ -409,7 +409,9 @@ def absence_end(*, actor: Actor, citizen: Citizen, absence_id, end_date: date) -
         )
     absence.end_date = end_date
     absence.save(update_fields=["end_date", "updated_at"])
-    audit.record(actor, "citizen.absence_end", citizen, purpose="fravær", absence_type=absence.absence_type.code)
+    audit.record(
+        actor, "citizen.absence_end", citizen, purpose="fravær", absence_type=absence.absence_type.code
+    )
     report(
         "absence.ended",
         citizen=citizen,

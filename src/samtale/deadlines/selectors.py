@@ -73,3 +73,30 @@ def deadline_get(actor: Actor, public_id) -> Deadline:
     except NotFound:
         raise NotFound("Fristen findes ikke.", code="deadline_not_found") from None
     return deadline
+
+
+def deadlines_closing_unbooked(actor: Actor, today: date, *, days: int = 3) -> list[Deadline]:
+    """Open deadlines of the actor's citizens that fall within `days` days from today (today
+    included) and have nothing booked that fulfils them: the citizen must book now or be summoned."""
+    from datetime import timedelta
+
+    from samtale.citizens.selectors import citizens_visible_to
+
+    rows = (
+        Deadline.objects.filter(
+            citizen__in=citizens_visible_to(actor).values("pk"),
+            status__in=OPEN_STATUSES,
+            fulfilled_by__isnull=True,
+            activation_date__lte=today,
+            deadline_date__gte=today,
+            deadline_date__lte=today + timedelta(days=days),
+        )
+        .select_related("citizen", "conversation_type")
+        .order_by("deadline_date", "id")
+    )
+    result = []
+    for deadline in rows:
+        deadline.effective = effective_status(deadline, today)
+        if deadline.effective == "active":
+            result.append(deadline)
+    return result

@@ -7,7 +7,11 @@ from samtale.organisations.models import Caseworker, Jobcenter
 
 
 def jobcenters_of(actor: Actor) -> list[Jobcenter]:
-    qs = Jobcenter.objects.all() if actor.sees_all_jobcenters else Jobcenter.objects.filter(pk__in=actor.jobcenter_ids)
+    qs = (
+        Jobcenter.objects.all()
+        if actor.sees_all_jobcenters
+        else Jobcenter.objects.filter(pk__in=actor.jobcenter_ids)
+    )
     return list(qs.order_by("name"))
 
 

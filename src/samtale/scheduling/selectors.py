@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from samtale.core import clock
 from samtale.core.actors import Actor
 from samtale.core.errors import InvalidInput, NotFound
-from samtale.scheduling.models import MeetingOffer, Slot
+from samtale.scheduling.models import MeetingOffer, Slot, SlotStatus
 from samtale.scheduling.services import offers_q_for
 
 
@@ -16,6 +16,26 @@ def offers_visible_to(actor: Actor):
         MeetingOffer.objects.filter(offers_q_for(actor))
         .select_related("jobcenter", "conversation_type")
         .prefetch_related("contact_forms", "contact_groups")
+    )
+
+
+def offers_without_free_times(actor: Actor, *, now, days: int = 14) -> list[MeetingOffer]:
+    """The actor's jobcenters' published offers with no free place left from now through the next
+    `days` days: citizens cannot book them, so the caseworker should publish more times."""
+    from django.db.models import Exists, F, OuterRef
+
+    free = Slot.objects.filter(
+        offer=OuterRef("pk"),
+        status=SlotStatus.PUBLISHED,
+        booked__lt=F("capacity"),
+        start__gt=now,
+        start__lt=clock.end_of_day(clock.local_date(now) + timedelta(days=days)),
+    )
+    return list(
+        MeetingOffer.objects.filter(offers_q_for(actor), active=True)
+        .filter(~Exists(free))
+        .select_related("jobcenter", "conversation_type")
+        .order_by("jobcenter__name", "title")
     )
 
 

@@ -16,12 +16,15 @@ class CprSearchForm(forms.Form):
 class AbsenceAddForm(forms.Form):
     absence_type = forms.TypedChoiceField(label="Type af fravær", coerce=int, choices=())
     start_date = forms.DateField(label="Første dag", widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label="Sidste dag", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(
+        label="Sidste dag", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["absence_type"].choices = [
-            (t.code, f"{t.label} ({t.code})") for t in AbsenceType.objects.filter(active=True).order_by("code")
+            (t.code, f"{t.label} ({t.code})")
+            for t in AbsenceType.objects.filter(active=True).order_by("code")
         ]
 
 
@@ -30,6 +33,6 @@ class AbsenceEndForm(forms.Form):
 
 
 class SeesForm(forms.Form):
-    """"What the citizen sees" on a chosen date (?dato=YYYY-MM-DD); today when empty or invalid."""
+    """ "What the citizen sees" on a chosen date (?dato=YYYY-MM-DD); today when empty or invalid."""
 
     dato = forms.DateField(label="Dato", required=False, widget=forms.DateInput(attrs={"type": "date"}))

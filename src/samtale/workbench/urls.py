@@ -1,11 +1,33 @@
 from django.urls import path
 
-from samtale.workbench.views import booking_actions, deadlines, held, offers, summons, today
+from samtale.workbench.views import (
+    booking_actions,
+    bookings,
+    calendar,
+    citizens,
+    deadlines,
+    held,
+    offers,
+    summons,
+    today,
+)
 
 app_name = "workbench"
 urlpatterns = [
-    # wbread: the read side
+    # The read side: I dag, Kalender, Borgere, Borgeroverblik, what the citizen sees, one booking.
     path("", today.today, name="today"),
+    path("kalender/", calendar.calendar, name="calendar"),
+    path("borgere/", citizens.citizens, name="citizens"),
+    path("borgere/cpr/", citizens.citizen_cpr_search, name="citizen_cpr_search"),
+    path("borgere/<uuid:citizen_id>/", citizens.citizen, name="citizen"),
+    path("borgere/<uuid:citizen_id>/borgerens-visning/", citizens.citizen_sees, name="citizen_sees"),
+    path("borgere/<uuid:citizen_id>/fravaer/", citizens.absence_add, name="absence_add"),
+    path(
+        "borgere/<uuid:citizen_id>/fravaer/<uuid:absence_id>/afslut/",
+        citizens.absence_end,
+        name="absence_end",
+    ),
+    path("moeder/<uuid:booking_id>/", bookings.booking, name="booking"),
 ]
 
 # wbwrite: the write side (issue 11 items 5–8) — summons, booking actions, deadlines, held conversations,

@@ -92,12 +92,17 @@ class CalendarDay:
         return sum(i.free for i in self.items if i.kind == "slot")
 
 
+def day_label(day: date) -> str:
+    """ "Mandag 10. juli": short enough for a column of the week."""
+    return f"{danish.WEEKDAYS[day.weekday()].capitalize()} {day.day}. {danish.MONTHS[day.month - 1]}"
+
+
 def lay_out(data: dict, first: date, last: date, today: date) -> list[CalendarDay]:
     days = {}
     d = first
     while d <= last:
         if d.weekday() < 5 or first == last:
-            days[d] = CalendarDay(d, danish.danish_date(d, weekday=True), d == today)
+            days[d] = CalendarDay(d, day_label(d), d == today)
         d += timedelta(days=1)
     for b in data["bookings"]:
         day = days.get(clock.local_date(b.start))

@@ -1,4 +1,4 @@
-""""What the citizen sees": the portal's Min side and Mine møder for any chosen date, built from the
+""" "What the citizen sees": the portal's Min side and Mine møder for any chosen date, built from the
 portal's own presenters and the selectors they use, with that date (and 8 o'clock that morning, or
 the present moment for today) passed as `today`/`now` — the clock itself is not touched."""
 
@@ -59,7 +59,9 @@ def what_the_citizen_sees(actor, citizen, day: date) -> dict:
         choices.append(
             _bookable(f"Book {info.noun} med frist", bookable_slots(citizen, now=now, fulfils_deadline=True))
         )
-        others = _bookable("Book møde med jobcentret", bookable_slots(citizen, now=now, fulfils_deadline=False))
+        others = _bookable(
+            "Book møde med jobcentret", bookable_slots(citizen, now=now, fulfils_deadline=False)
+        )
         if others.count:  # R-NT-9: the second choice only when there is something to book
             choices.append(others)
     else:

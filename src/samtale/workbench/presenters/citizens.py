@@ -94,20 +94,24 @@ def timeline(bookings, held, now: datetime) -> tuple[list[TimelineEntry], list[T
 
 
 def open_deadline(deadlines, today: date):
-    """The open deadline as it stands today (its effective status on `effective`), or None."""
+    """The open deadline as it stands today, or None. Every deadline gets `effective` (its status on
+    `today`, whether or not the daily batch has run) and `effective_label`."""
+    current = None
     for deadline in deadlines:
-        if deadline.status in OPEN_STATUSES:
-            deadline.effective = effective_status(deadline, today)
-            deadline.effective_label = DeadlineStatus(deadline.effective).label
-            return deadline if deadline.effective in OPEN_STATUSES else None
-    return None
+        deadline.effective = effective_status(deadline, today)
+        deadline.effective_label = DeadlineStatus(deadline.effective).label
+        if current is None and deadline.effective in OPEN_STATUSES:
+            current = deadline
+    return current
 
 
 def citizen_overview(actor, citizen, *, today: date, now: datetime) -> dict:
     profile = citizen_profile(citizen, today)
     deadlines = citizen_deadlines(actor, citizen)
     current = open_deadline(deadlines, today)
-    coming, earlier = timeline(citizen_bookings(actor, citizen), citizen_held_conversations(actor, citizen), now)
+    coming, earlier = timeline(
+        citizen_bookings(actor, citizen), citizen_held_conversations(actor, citizen), now
+    )
     visitations = visitation_history(citizen)
     absences = profile["absences"]
     return {

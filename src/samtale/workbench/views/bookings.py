@@ -14,5 +14,10 @@ from samtale.workbench.views.common import page, workbench_view
 def booking(request, booking_id):
     booking = booking_get(request.actor, booking_id)
     return page(
-        request, "workbench/booking.html", "calendar", booking=booking, citizen=booking.citizen, **booking_page(booking)
+        request,
+        "workbench/booking.html",
+        "calendar",
+        booking=booking,
+        citizen=booking.citizen,
+        **booking_page(booking),
     )

@@ -60,7 +60,7 @@ def citizen_cpr_search(request):
         try:
             citizen = selectors.citizen_find_by_cpr(request.actor, form.cleaned_data["cpr"])
         except DomainError as error:
-            form_error(form, error)
+            form.add_error("cpr", error.message)  # the form's only field, also for "not found"
         else:
             return redirect("workbench:citizen", citizen_id=citizen.public_id)
     # The number typed is not shown again (it stays out of the page once it has been searched).
