@@ -1,32 +1,35 @@
-"""booking_rush — N concurrent citizens race for M free times through the HTTP API, on PostgreSQL.
+"""booking_rush — the booking path under a rush, through the HTTP API as `samtale run` serves it in
+production, against the same transaction in raw SQL at the same concurrency, on PostgreSQL.
 
-What it prints: bookings/s, requests/s, p50/p95/p99 latency of `POST /api/v1/me/bookings`, the number of
-oversold places (must be 0), and the same booking transaction done in raw SQL with psycopg (persistent
-connections, same locks and rows: citizen row lock, duplicate check, conditional UPDATE of the slot,
-booking row, history row, report event) as the baseline ratio.
+Phases (issue 15):
+  A  N clients each book their own distinct free times (no contention): bookings/s.
+  B  N clients race for the last place of one free time, `--rounds` rounds: exactly one winner per
+     round, everyone else 409 slot_full (a real rush is mostly such refusals); oversold must be 0.
+  C  open loop: booking attempts arrive at a fixed `--rate` for `--seconds`, independent of answers
+     (as a real rush does), by random citizens on a small set of free times (so mostly refusals);
+     latency is measured from each request's scheduled arrival, so a queue shows.
+A and B run the same transaction in raw SQL (psycopg, one persistent connection per client: citizen
+row lock, duplicate check, conditional UPDATE of the slot, booking row, its number, history row,
+report event) with the same number of client threads, and report API/raw.
 
-It sets itself up and tears down, so one command runs it:
-1. creates its own database `samtale_bench_rush_<pid>` on `PG_URL` (default postgres://postgres@127.0.0.1:5432),
-2. migrates it, seeds one jobcenter, one caseworker, two offers with M free times each, N citizens in
-   contact group 6 (may self-book) and one citizen token each,
-3. starts the Samtale WSGI app under waitress on a free loopback port (`--server-threads`),
-4. runs the HTTP rush, then the raw SQL rush on the second offer's free times,
-5. checks the database for oversold places, stops the server and drops the database (`--keep` keeps it).
-
-Each client is one citizen with its own HTTP connection. It picks random free times it does not yet
-know to be full or its own, POSTs `{"slot": …}`, and stops when every time is full (409 slot_full) or
-its own. Conversation type 12 (Anden samtale, no R-PC-4 family), so one citizen may hold many times.
+It sets itself up and tears down:
+1. creates its own database `samtale_perf_rush_<pid>` on `PG_URL` (default postgres://postgres@127.0.0.1:5432),
+2. migrates it, seeds one jobcenter, one caseworker, two offers (API and raw) of conversation type 12
+   (no R-PC-4 family, so a citizen may hold many times), N citizens in contact group 6 with a token each,
+3. starts `samtale run --no-demo --no-worker --workers W --threads T` on a free loopback port — exactly
+   the production server,
+4. runs the phases, checks the database for oversold places, stops the server, drops the database.
+It ends with one JSON line: {"phase_a": {...}, "phase_b": {..., "oversold": 0}, "phase_c": {...},
+"workers": W, "load": [1, 5, 15 min load averages at the start, at the end]}.
 
 Usage (from the repository root):
 
-    .venv/bin/python bench/booking_rush.py                       # 32 clients, 100 slots, capacity 1
-    .venv/bin/python bench/booking_rush.py --clients 50 --slots 200 --capacity 1
-    .venv/bin/python bench/booking_rush.py --capacity 10 --slots 20   # joint meetings
-    PG_URL=postgres://user@host:5432 .venv/bin/python bench/booking_rush.py
+    .venv/bin/python bench/booking_rush.py                      # 50 clients, 1 worker process
+    .venv/bin/python bench/booking_rush.py --workers 2
+    .venv/bin/python bench/booking_rush.py --phases b --rounds 20
 
-Performance is measured here and never asserted in the test suite (bench/README.md). Note: the
-project's settings use `conn_max_age=0`, so every API request opens a new database connection; the
-raw baseline keeps one connection per client. That difference is part of what the ratio shows.
+The machine's load matters (the client threads share its cores with the server): compare API and raw
+SQL from the same run. Performance is measured here and never asserted in the test suite.
 """
 
 from __future__ import annotations
@@ -35,9 +38,9 @@ import argparse
 import http.client
 import json
 import os
+import queue
 import random
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -65,40 +68,59 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
+def load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
 class Result:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.latencies: list[float] = []
-        self.ok = 0
-        self.full = 0
-        self.other_409 = 0
-        self.errors: dict[str, int] = {}
+        self.outcomes: dict[str, int] = {}
+        self.seconds = 0.0
 
     def add(self, seconds: float, outcome: str) -> None:
         with self.lock:
             self.latencies.append(seconds)
-            if outcome == "ok":
-                self.ok += 1
-            elif outcome == "full":
-                self.full += 1
-            elif outcome == "conflict":
-                self.other_409 += 1
-            else:
-                self.errors[outcome] = self.errors.get(outcome, 0) + 1
+            self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
+
+    @property
+    def requests(self) -> int:
+        return len(self.latencies)
+
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def figures(self) -> dict:
+        ms = [v * 1000 for v in self.latencies]
+        return {
+            "per_s": round(self.rate(), 1),
+            "p50_ms": round(percentile(ms, 50), 1),
+            "p95_ms": round(percentile(ms, 95), 1),
+            "p99_ms": round(percentile(ms, 99), 1),
+        }
+
+    def line(self, name: str) -> str:
+        f = self.figures()
+        return (
+            f"  {name:4} {self.requests:6d} requests in {self.seconds:6.2f} s = {f['per_s']:7.1f}/s  "
+            f"p50 {f['p50_ms']:6.1f}  p95 {f['p95_ms']:6.1f}  p99 {f['p99_ms']:6.1f} ms  {self.outcomes}"
+        )
 
 
-def rush(clients: int, slots: list, book_one, seed: int) -> tuple[Result, float]:
-    """Run `clients` threads; `book_one(client_index, slot)` returns "ok", "full", "conflict" or an error name."""
+def closed_loop(work: list[list], book_one, *, barrier_each_round: bool = False) -> Result:
+    """One thread per client; `work[i]` is client i's list of slots, booked one after another. With
+    `barrier_each_round`, all clients start each item together (a race per round)."""
     result = Result()
+    clients = len(work)
     barrier = threading.Barrier(clients + 1)
+    round_barrier = threading.Barrier(clients) if barrier_each_round else None
 
     def client(i: int) -> None:
-        rng = random.Random(seed + i)
-        todo = list(slots)
-        rng.shuffle(todo)
         barrier.wait()
-        while todo:
-            slot = todo.pop()
+        for slot in work[i]:
+            if round_barrier is not None:
+                round_barrier.wait()
             t0 = time.perf_counter()
             outcome = book_one(i, slot)
             result.add(time.perf_counter() - t0, outcome)
@@ -110,41 +132,90 @@ def rush(clients: int, slots: list, book_one, seed: int) -> tuple[Result, float]
     t0 = time.perf_counter()
     for t in threads:
         t.join()
-    return result, time.perf_counter() - t0
+    result.seconds = time.perf_counter() - t0
+    return result
 
 
-def report(name: str, result: Result, seconds: float, places: int) -> float:
-    rate = result.ok / seconds if seconds else 0.0
-    total = len(result.latencies)
-    ms = [v * 1000 for v in result.latencies]
-    print(
-        f"{name}: {result.ok} of {places} places booked in {seconds:.2f} s = {rate:.1f} bookings/s; "
-        f"{total} requests = {total / seconds:.0f} req/s "
-        f"({result.ok} booked, {result.full} full, {result.other_409} other 409, errors {result.errors or 0})"
-    )
-    print(
-        f"{' ' * len(name)}  latency p50 {percentile(ms, 50):.1f} ms, p95 {percentile(ms, 95):.1f} ms, "
-        f"p99 {percentile(ms, 99):.1f} ms, mean {statistics.fmean(ms) if ms else 0:.1f} ms"
-    )
-    return rate
+def open_loop(rate: float, seconds: float, request, *, pool: int) -> Result:
+    """Arrivals every 1/rate s for `seconds`; `pool` threads serve them. Latency counts from the
+    scheduled arrival, so waiting for a free client thread (a queue) is part of it."""
+    result = Result()
+    arrivals: queue.Queue = queue.Queue()
+    total = int(rate * seconds)
+    t0 = time.perf_counter() + 0.5
+    for n in range(total):
+        arrivals.put(t0 + n / rate)
+    for _ in range(pool):
+        arrivals.put(None)
+
+    def server_of_arrivals(k: int) -> None:
+        rng = random.Random(k)
+        while (due := arrivals.get()) is not None:
+            wait = due - time.perf_counter()
+            if wait > 0:
+                time.sleep(wait)
+            outcome = request(k, rng)
+            result.add(time.perf_counter() - due, outcome)
+
+    threads = [threading.Thread(target=server_of_arrivals, args=(k,)) for k in range(pool)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+class Api:
+    """One keep-alive HTTP connection per thread."""
+
+    def __init__(self, port: int, tokens: list[str]) -> None:
+        self.port, self.tokens = port, tokens
+        self.local = threading.local()
+
+    def book(self, citizen: int, slot_id: str) -> str:
+        conn = getattr(self.local, "conn", None)
+        if conn is None:
+            conn = self.local.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        body = json.dumps({"slot": slot_id})
+        headers = {"Authorization": f"Bearer {self.tokens[citizen]}", "Content-Type": "application/json"}
+        try:
+            conn.request("POST", "/api/v1/me/bookings", body=body, headers=headers)
+            response = conn.getresponse()
+            data = response.read()
+        except (http.client.HTTPException, OSError) as exc:
+            conn.close()
+            self.local.conn = None
+            return type(exc).__name__
+        if response.status == 201:
+            return "ok"
+        if response.status == 409:
+            code = json.loads(data).get("code")
+            return "full" if code == "slot_full" else f"409_{code}"
+        return f"http_{response.status}"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--clients", type=int, default=32, help="concurrent citizens (default 32)")
-    parser.add_argument("--slots", type=int, default=100, help="free times per offer (default 100)")
-    parser.add_argument("--capacity", type=int, default=1, help="places per free time (1 = individual)")
-    parser.add_argument("--server-threads", type=int, default=16, help="waitress threads (default 16)")
+    parser.add_argument("--clients", type=int, default=50, help="concurrent clients in A and B (default 50)")
+    parser.add_argument("--per-client", type=int, default=10, help="A: free times each client books")
+    parser.add_argument("--rounds", type=int, default=100, help="B: races for one last place")
+    parser.add_argument("--rate", type=float, default=200, help="C: arrivals per second")
+    parser.add_argument("--seconds", type=float, default=30, help="C: how long")
+    parser.add_argument("--open-slots", type=int, default=200, help="C: free times the arrivals go for")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (samtale run --workers)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per server process")
+    parser.add_argument("--phases", default="abc", help="which phases to run (default abc)")
     parser.add_argument("--pg-url", default=os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432"))
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
 
     import psycopg
 
-    dbname = f"samtale_bench_rush_{os.getpid()}"
+    load_start = load()
+    dbname = f"samtale_perf_rush_{os.getpid()}"
     base = args.pg_url.rstrip("/")
-    admin_url = f"{base}/postgres"
-    db_url = f"{base}/{dbname}"
+    admin_url, db_url = f"{base}/postgres", f"{base}/{dbname}"
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{dbname}"')
     env = {
@@ -153,7 +224,9 @@ def main() -> int:
         "PYTHONPATH": str(SRC),
         "DJANGO_SETTINGS_MODULE": "samtale.settings",
     }
+    env.pop("SAMTALE_DEBUG", None)
     server = None
+    out: dict = {}
     try:
         print(f"booking_rush: database {dbname}; migrating …", flush=True)
         subprocess.run(
@@ -167,77 +240,81 @@ def main() -> int:
         import django
 
         django.setup()
-        seeded = seed(args)
+        s = seed(args)
+        from django.db import connections
+
+        connections.close_all()
 
         port = free_port()
         server_log = tempfile.TemporaryFile()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                "import sys; from waitress import serve; from samtale.wsgi import application; "
-                f"serve(application, host='127.0.0.1', port={port}, threads={args.server_threads}, "
-                "connection_limit=1000, backlog=2048, _quiet=True)",
-            ],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            # A file, not a pipe: Django logs every 409 on stderr, and an unread pipe fills up and
-            # blocks the server's threads.
-            stderr=server_log,
-        )
-        wait_for(port, seeded["tokens"][0], server, server_log)
+        cmd = [
+            sys.executable, "-m", "samtale.cli", "run", "--no-demo", "--no-worker", "--port", str(port),
+            "--workers", str(args.workers), "--threads", str(args.threads),
+        ]  # fmt: skip
+        # A file, not a pipe: an unread pipe fills up and blocks the server.
+        server = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=server_log)
+        wait_for(port, s["tokens"][0], server, server_log)
         print(
-            f"booking_rush: {args.clients} clients, {args.slots} free times × {args.capacity} place(s), "
-            f"waitress {args.server_threads} threads on 127.0.0.1:{port}",
+            f"booking_rush: {args.clients} clients; server: {' '.join(cmd[2:])}; load {load_start}",
             flush=True,
         )
-        places = args.slots * args.capacity
+        api = Api(port, s["tokens"])
+        raw = RawBooker(db_url, s)
+        n = args.clients
 
-        local = threading.local()
+        def phase(name: str, api_result: Result, raw_result: Result | None, **extra) -> None:
+            print(f"phase {name.upper()}:")
+            print(api_result.line("API"))
+            fig = {"api_per_s": api_result.figures()["per_s"]}
+            if raw_result is not None:
+                print(raw_result.line("raw"))
+                fig["sql_per_s"] = raw_result.figures()["per_s"]
+                fig["ratio"] = round(fig["api_per_s"] / fig["sql_per_s"], 3) if fig["sql_per_s"] else None
+                print(f"  ratio API/raw {fig['ratio']}   load {load()}")
+            fig.update({k: v for k, v in api_result.figures().items() if k != "per_s"})
+            fig.update(extra)
+            out[f"phase_{name}"] = fig
 
-        def api_book(i: int, slot_id: str) -> str:
-            conn = getattr(local, "conn", None)
-            if conn is None:
-                conn = local.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            body = json.dumps({"slot": slot_id})
-            headers = {"Authorization": f"Bearer {seeded['tokens'][i]}", "Content-Type": "application/json"}
-            try:
-                conn.request("POST", "/api/v1/me/bookings", body=body, headers=headers)
-                response = conn.getresponse()
-                data = response.read()
-            except (http.client.HTTPException, OSError) as exc:
-                conn.close()
-                local.conn = None
-                return type(exc).__name__
-            if response.status == 201:
-                return "ok"
-            if response.status == 409:
-                code = json.loads(data).get("code")
-                return "full" if code == "slot_full" else "conflict"
-            return f"http_{response.status}"
+        if "a" in args.phases:
+            k = args.per_client
+            api_work = [s["api_a"][i * k : (i + 1) * k] for i in range(n)]
+            raw_work = [s["raw_a"][i * k : (i + 1) * k] for i in range(n)]
+            a_api = closed_loop(api_work, api.book)
+            a_raw = closed_loop(raw_work, raw.book)
+            phase("a", a_api, a_raw, oversold=oversold(s["api_offer_a"]) + oversold(s["raw_offer_a"]))
 
-        api_result, api_seconds = rush(args.clients, seeded["api_slots"], api_book, seed=1)
-        api_rate = report("API", api_result, api_seconds, places)
-        api_oversold = oversold(seeded["api_offer"])
-        print(f"     oversold places: {api_oversold}", flush=True)
+        if "b" in args.phases:
+            b_api = closed_loop([s["api_b"]] * n, api.book, barrier_each_round=True)
+            b_raw = closed_loop([s["raw_b"]] * n, raw.book, barrier_each_round=True)
+            over = oversold(s["api_offer_b"]) + oversold(s["raw_offer_b"])
+            winners = [b_api.outcomes.get("ok", 0), b_raw.outcomes.get("ok", 0)]
+            phase("b", b_api, b_raw, oversold=over, winners=winners, rounds=args.rounds)
+            if winners != [args.rounds, args.rounds]:
+                print(f"  WARNING: winners {winners}, expected {args.rounds} each (one per round)")
 
-        raw = RawBooker(db_url, seeded)
-        raw_result, raw_seconds = rush(args.clients, seeded["raw_slots"], raw.book, seed=2)
+        if "c" in args.phases:
+            slots = s["api_c"]
+
+            def attempt(k: int, rng: random.Random) -> str:
+                return api.book(rng.randrange(n), rng.choice(slots))
+
+            pool = max(64, int(args.rate * 0.5))
+            c_api = open_loop(args.rate, args.seconds, attempt, pool=pool)
+            phase("c", c_api, None, offered_rate=args.rate, oversold=oversold(s["api_offer_c"]))
+            out["phase_c"]["rate"] = out["phase_c"].pop("api_per_s")
         raw.close()
-        raw_rate = report("raw", raw_result, raw_seconds, places)
-        raw_oversold = oversold(seeded["raw_offer"])
-        print(f"     oversold places: {raw_oversold}")
-        if raw_rate:
-            print(
-                f"ratio: API / raw SQL bookings/s = {api_rate / raw_rate:.3f} (raw SQL {raw_rate / max(api_rate, 1e-9):.1f}× faster)"
-            )
-        return 0 if api_oversold == 0 and raw_oversold == 0 else 1
+        out["workers"] = args.workers
+        out["threads"] = args.threads
+        out["clients"] = n
+        out["load"] = [load_start, load()]
+        bad = sum(v.get("oversold", 0) for k, v in out.items() if k.startswith("phase_"))
+        print(json.dumps(out))
+        return 0 if bad == 0 else 1
     finally:
         if server is not None:
             server.terminate()
             try:
-                server.wait(10)
+                server.wait(30)
             except subprocess.TimeoutExpired:
                 server.kill()
         try:
@@ -254,7 +331,7 @@ def main() -> int:
 
 
 def wait_for(port: int, token: str, server, log) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if server.poll() is not None:
             log.seek(0)
@@ -271,8 +348,10 @@ def wait_for(port: int, token: str, server, log) -> None:
 
 
 def seed(args) -> dict:
-    """Organisation, two offers with `slots` free times each, `clients` citizens with tokens."""
+    """One jobcenter and caseworker, an API and a raw offer per phase with their free times (one
+    caseworker, so every free time has its own quarter of an hour), `clients` citizens with tokens."""
     from samtale.citizens.services import citizen_upsert
+    from samtale.codes.models import ContactForm
     from samtale.core.actors import Actor
     from samtale.organisations.services import api_token_create, caseworker_upsert, jobcenter_upsert
     from samtale.scheduling.models import Slot
@@ -281,7 +360,8 @@ def seed(args) -> dict:
     system = Actor.system("bench")
     jobcenter = jobcenter_upsert(code="999", name="Jobcenter Benchmark")
     caseworker = caseworker_upsert(ident="bench-cw", name="Bente Bench", jobcenters=["999"])
-    joint = args.capacity > 1
+    start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=2)
+    counter = iter(range(10**7))
 
     def offer(title):
         return offer_create(
@@ -292,26 +372,30 @@ def seed(args) -> dict:
             contact_forms=["telefonisk"],
             contact_groups=[6],
             phone_to_call="+4570101010",
-            meeting_form="joint" if joint else "individual",
+            meeting_form="individual",
             min_notice_hours=0,
         )
 
-    api_offer, raw_offer = offer("Rush via API"), offer("Rush i rå SQL")
-    start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=2)
-    made = {}
-    for n, o in enumerate((api_offer, raw_offer)):
-        rows = [
-            Slot(
-                offer=o,
-                caseworker=caseworker,
-                start=start + timedelta(minutes=15 * (n * args.slots + i)),
-                end=start + timedelta(minutes=15 * (n * args.slots + i) + 15),
-                capacity=args.capacity,
+    def slots(o, count):
+        rows = []
+        for _ in range(count):
+            at = start + timedelta(minutes=15 * next(counter))
+            rows.append(
+                Slot(offer=o, caseworker=caseworker, start=at, end=at + timedelta(minutes=15), capacity=1)
             )
-            for i in range(args.slots)
-        ]
-        made[o.pk] = Slot.objects.bulk_create(rows)
-    citizens, tokens = [], []
+        return Slot.objects.bulk_create(rows)
+
+    out: dict = {}
+    sizes = {"a": args.clients * args.per_client, "b": args.rounds, "c": args.open_slots}
+    for phase, count in sizes.items():
+        for side in ("api", "raw"):
+            o = offer(f"Rush {phase.upper()} ({side})")
+            made = slots(o, count)
+            out[f"{side}_offer_{phase}"] = o.pk
+            out[f"{side}_{phase}"] = (
+                [str(x.public_id) for x in made] if side == "api" else [(x.pk, x.start, x.end) for x in made]
+            )
+    tokens, citizens = [], []
     for i in range(args.clients):
         born = datetime(1970, 1, 1) + timedelta(days=97 * i)
         citizen, _ = citizen_upsert(
@@ -321,23 +405,21 @@ def seed(args) -> dict:
             contact_group=6,
             jobcenter="999",
         )
-        citizens.append(citizen)
+        citizens.append(citizen.pk)
         tokens.append(api_token_create(role="citizen", citizen_public_id=citizen.public_id)[1])
-    from samtale.codes.models import ContactForm
+    out.update(
+        tokens=tokens,
+        citizens=citizens,
+        jobcenter=jobcenter.pk,
+        caseworker=caseworker.pk,
+        contact_form=ContactForm.objects.get(code="telefonisk").pk,
+        conversation_type=12,
+        meeting_form="individual",
+    )
+    from samtale.codes.models import ConversationType
 
-    return {
-        "tokens": tokens,
-        "citizens": [c.pk for c in citizens],
-        "jobcenter": jobcenter.pk,
-        "caseworker": caseworker.pk,
-        "contact_form": ContactForm.objects.get(code="telefonisk").pk,
-        "conversation_type": api_offer.conversation_type_id,
-        "api_offer": api_offer.pk,
-        "raw_offer": raw_offer.pk,
-        "api_slots": [str(s.public_id) for s in made[api_offer.pk]],
-        "raw_slots": [(s.pk, s.start, s.end) for s in made[raw_offer.pk]],
-        "meeting_form": "joint" if joint else "individual",
-    }
+    out["conversation_type"] = ConversationType.objects.get(code=12).pk
+    return out
 
 
 def oversold(offer_id: int) -> int:
@@ -354,7 +436,7 @@ def oversold(offer_id: int) -> int:
         )
         over, mismatched = cur.fetchone()
     if mismatched:
-        print(f"     WARNING: {mismatched} free times whose booked counter differs from their bookings")
+        print(f"  WARNING: {mismatched} free times whose booked counter differs from their bookings")
     return int(over)
 
 
@@ -365,6 +447,10 @@ class RawBooker:
 
     def __init__(self, url: str, seeded: dict) -> None:
         self.url, self.s = url, seeded
+        # Which raw offer each raw free time belongs to (one per phase).
+        self.offer_of = {
+            slot[0]: seeded[f"raw_offer_{phase}"] for phase in "abc" for slot in seeded[f"raw_{phase}"]
+        }
         self.local = threading.local()
         self.conns: list = []
         self.lock = threading.Lock()
@@ -421,7 +507,7 @@ class RawBooker:
                         f"T{uuid.uuid4().hex[:19]}",
                         citizen,
                         s["jobcenter"],
-                        s["raw_offer"],
+                        self.offer_of[slot_id],
                         slot_id,
                         start,
                         end,
