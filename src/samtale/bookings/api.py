@@ -130,9 +130,24 @@ class DayOut(Schema):
     count: int
 
 
+class BookableOfferOut(Schema):
+    id: UUID
+    title: str
+    description: str
+    conversation_type: int
+    conversation_type_label: str
+    meeting_form: str
+    fulfils_deadline: bool
+    location: str
+    address: str
+    contact_forms: list[str]
+
+
 class BookableOut(Schema):
     slots: list[BookableSlotOut]
     days: list[DayOut]
+    # Each offer of the slots once (slots name theirs in `offer`).
+    offers: list[BookableOfferOut] = []
 
 
 def _local(moment: datetime | None) -> datetime | None:
@@ -184,24 +199,18 @@ def booking_out(b: Booking, *, for_citizen: bool = False) -> dict:
     }
 
 
-def bookable_out(s: Slot) -> dict:
-    o = s.offer
+def bookable_offer_out(o) -> dict:
     return {
-        "id": s.public_id,
-        "offer": o.public_id,
+        "id": o.public_id,
         "title": o.title,
         "description": o.description,
         "conversation_type": o.conversation_type.code,
         "conversation_type_label": o.conversation_type.label,
         "meeting_form": o.meeting_form,
         "fulfils_deadline": o.fulfils_deadline and bool(o.conversation_type.family),
-        "start": _local(s.start),
-        "end": _local(s.end),
-        "free": s.free,
         "location": o.location,
         "address": o.address,
         "contact_forms": sorted(f.code for f in o.contact_forms.all()),
-        "caseworker_name": s.caseworker.name if o.caseworker_visible else None,
     }
 
 
@@ -311,20 +320,40 @@ def me_bookable_slots(request, filters: Query[BookableFilter]):
     actor = _me(request)
     if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
         raise InvalidInput("Til-datoen kan ikke ligge før fra-datoen.", code="to_before_from", field="to")
-    slots = selectors.bookable_slots(
+    found = selectors.bookable(
         actor.citizen,
         now=clock.now(),
         fulfils_deadline=filters.fulfils_deadline,
         date_from=filters.date_from,
         date_to=filters.date_to,
     )
-    days: dict[date, int] = {}
-    for s in slots:
-        d = clock.local_date(s.start)
-        days[d] = days.get(d, 0) + 1
+    # Plain rows, not models: a month of a big jobcenter is thousands of free times.
+    rows = found.slots.values_list(
+        "public_id", "start", "end", "capacity", "booked", "offer_id", "caseworker__name"
+    )
+    offers = {pk: bookable_offer_out(o) for pk, o in found.offers.items()}
+    visible = {pk: o.caseworker_visible for pk, o in found.offers.items()}
+    slots, days, used = [], {}, {}
+    for public_id, start, end, capacity, booked, offer_id, caseworker_name in rows:
+        offer = offers[offer_id]
+        used[offer_id] = offer
+        start = clock.local(start)
+        slots.append(
+            {
+                **offer,
+                "id": public_id,
+                "offer": offer["id"],
+                "start": start,
+                "end": clock.local(end),
+                "free": capacity - booked,
+                "caseworker_name": caseworker_name if visible[offer_id] else None,
+            }
+        )
+        days[start.date()] = days.get(start.date(), 0) + 1
     return {
-        "slots": [bookable_out(s) for s in slots],
+        "slots": slots,
         "days": [{"date": d, "count": n} for d, n in days.items()],
+        "offers": list(used.values()),
     }
 
 

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 
 from samtale.bookings.models import BOOKING_RELATED, Booking, BookingStatus
 from samtale.citizens.models import Citizen
 from samtale.core import audit, clock
 from samtale.core.actors import Actor
 from samtale.core.errors import Conflict, NotFound
-from samtale.scheduling.models import Slot, SlotStatus
+from samtale.scheduling.models import MeetingOffer, Slot, SlotStatus
 
 DEFAULT_WINDOW_DAYS = 92
 
@@ -87,9 +88,9 @@ def planned_family_bookings(citizen: Citizen, *, exclude: Booking | None = None)
     return qs
 
 
-def self_booking_block(citizen: Citizen, today: date) -> Conflict | None:
-    """Why the citizen may not self-book at all today, or None: contact group not allowed to self-book,
-    or an absence of a type that takes away self-booking (R-DL-16)."""
+def _self_booking_group(citizen: Citizen, today: date):
+    """The citizen's contact group if they may self-book today, else the Conflict saying why not:
+    contact group not allowed to self-book, or an absence of a type that takes it away (R-DL-16)."""
     from samtale.citizens.selectors import absences_on, contact_group_on
 
     group = contact_group_on(citizen, today)
@@ -105,7 +106,13 @@ def self_booking_block(citizen: Citizen, today: date) -> Conflict | None:
             code="self_booking_blocked",
             rule="R-DL-16",
         )
-    return None
+    return group
+
+
+def self_booking_block(citizen: Citizen, today: date) -> Conflict | None:
+    """Why the citizen may not self-book at all today, or None."""
+    group = _self_booking_group(citizen, today)
+    return group if isinstance(group, Conflict) else None
 
 
 def _absence_days(citizen: Citizen, lo: date, hi: date) -> list[tuple[date, date]]:
@@ -113,55 +120,83 @@ def _absence_days(citizen: Citizen, lo: date, hi: date) -> list[tuple[date, date
     return [(a.start_date, a.end_date or date.max) for a in rows]
 
 
-def _open_deadline_family(citizen: Citizen, today: date) -> str | None:
-    from samtale.deadlines.selectors import deadline_open_for
+@dataclass
+class Bookable:
+    """What a citizen may book now: `offers` by id (each read once, with its conversation type and
+    contact forms) and `slots`, a query that already applies every rule of R-PC-11 and R-DL-9."""
 
-    deadline = deadline_open_for(citizen, today)
-    return deadline.conversation_type.family if deadline else None
+    offers: dict[int, MeetingOffer]
+    slots: QuerySet
 
 
-def bookable_slots_qs(
+def bookable(
     citizen: Citizen,
     *,
     now: datetime,
     fulfils_deadline: bool | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
-):
-    """The database part of R-PC-11: published, not full, of an active offer of the citizen's current
-    jobcenter for the citizen's current contact group, after the offer's minimum notice, not already
-    held by the citizen, inside [date_from, date_to]. The caller applies absences and the horizon."""
-    from samtale.citizens.selectors import contact_group_on, jobcenter_on
+) -> Bookable:
+    """R-PC-11 in one query per page: published, not full, of an active offer of the citizen's current
+    jobcenter for the citizen's current contact group, later than the offer's minimum notice, not on a
+    day of the citizen's absence, not beyond the horizon of an open deadline (R-DL-9), not already held
+    by the citizen, inside [date_from, date_to] (default: 92 days). Nothing when the citizen may not
+    self-book (contact group, or an absence that takes it away — R-DL-16).
 
+    The per-offer rules (notice, horizon) become one time range per offer; the absences, ranges the
+    free times may not start in. The same rules answer a single free time in `slot_refusal`."""
+    from samtale.citizens.selectors import jobcenter_on
+    from samtale.deadlines import rules as deadline_rules
+    from samtale.deadlines.selectors import deadline_open_for
+
+    nothing = Bookable({}, Slot.objects.none())
     today = clock.local_date(now)
-    group = contact_group_on(citizen, today)
+    group = _self_booking_group(citizen, today)
+    if isinstance(group, Conflict):
+        return nothing
     jobcenter = jobcenter_on(citizen, today)
-    if group is None or jobcenter is None:
-        return Slot.objects.none()
-    lo = max(now, clock.start_of_day(date_from)) if date_from else now
-    qs = Slot.objects.filter(
-        status=SlotStatus.PUBLISHED,
-        booked__lt=F("capacity"),
-        offer__active=True,
-        offer__jobcenter=jobcenter,
-        offer__contact_groups=group,
-        start__gt=lo,
-    )
-    if date_to:
-        qs = qs.filter(start__lt=clock.end_of_day(date_to))
+    if jobcenter is None:
+        return nothing
+    if date_to is None:
+        date_to = (date_from or today) + timedelta(days=DEFAULT_WINDOW_DAYS)
+    offers_qs = MeetingOffer.objects.filter(active=True, jobcenter=jobcenter, contact_groups=group)
+    deadline = deadline_open_for(citizen, today)
     if fulfils_deadline is True:
-        qs = qs.filter(offer__fulfils_deadline=True).exclude(offer__conversation_type__family="")
+        offers_qs = offers_qs.filter(fulfils_deadline=True).exclude(conversation_type__family="")
+        if deadline is not None and deadline.conversation_type.family:
+            offers_qs = offers_qs.filter(conversation_type__family=deadline.conversation_type.family)
     elif fulfils_deadline is False:
-        qs = qs.filter(Q(offer__fulfils_deadline=False) | Q(offer__conversation_type__family=""))
+        offers_qs = offers_qs.filter(Q(fulfils_deadline=False) | Q(conversation_type__family=""))
+    offers = {
+        o.pk: o for o in offers_qs.select_related("conversation_type").prefetch_related("contact_forms")
+    }
+    if not offers:
+        return nothing
+    lo = max(now, clock.start_of_day(date_from)) if date_from else now
+    hi = clock.end_of_day(date_to)
+    family = deadline.conversation_type.family if deadline is not None else ""
+    horizon = deadline_rules.horizon(deadline.deadline_date) if family else None
+    when = Q()
+    for offer in offers.values():
+        last = hi
+        if horizon is not None and offer.conversation_type.family == family:
+            last = min(hi, clock.end_of_day(horizon))
+        first = max(lo, now + timedelta(hours=offer.min_notice_hours))
+        when |= Q(offer_id=offer.pk, start__gt=first, start__lt=last)
+    away = Q()
+    for a, b in _absence_days(citizen, clock.local_date(lo), date_to):
+        away |= Q(start__gte=clock.start_of_day(a)) & (
+            Q() if b >= date_to else Q(start__lt=clock.end_of_day(b))
+        )
     mine = Booking.objects.filter(citizen=citizen, status=BookingStatus.PLANNED, slot__isnull=False).values(
         "slot_id"
     )
-    return (
-        qs.exclude(pk__in=mine)
-        .select_related("offer", "offer__conversation_type", "offer__jobcenter", "caseworker")
-        .prefetch_related("offer__contact_forms")
-        .order_by("start", "id")
+    slots = Slot.objects.filter(when, status=SlotStatus.PUBLISHED, booked__lt=F("capacity")).exclude(
+        pk__in=mine
     )
+    if away:
+        slots = slots.exclude(away)
+    return Bookable(offers, slots.order_by("start", "id"))
 
 
 def slot_refusal(
@@ -210,23 +245,14 @@ def bookable_slots(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> list[Slot]:
-    """R-PC-11: the free times the citizen may book now. Empty when the citizen may not self-book
-    (contact group, or an absence that takes away self-booking — R-DL-16)."""
-    today = clock.local_date(now)
-    if self_booking_block(citizen, today) is not None:
-        return []
-    if date_to is None:
-        date_to = (date_from or today) + timedelta(days=DEFAULT_WINDOW_DAYS)
-    qs = bookable_slots_qs(
+    """R-PC-11: the free times the citizen may book now, as slots with their offer (see `bookable`)."""
+    found = bookable(
         citizen, now=now, fulfils_deadline=fulfils_deadline, date_from=date_from, date_to=date_to
     )
-    if fulfils_deadline is True:
-        family = _open_deadline_family(citizen, today)
-        if family:
-            qs = qs.filter(offer__conversation_type__family=family)
-    absences = _absence_days(citizen, date_from or today, date_to)
-    horizons: dict = {}
-    return [s for s in qs if slot_refusal(citizen, s, now=now, absences=absences, horizons=horizons) is None]
+    slots = list(found.slots.select_related("caseworker"))
+    for slot in slots:
+        slot.offer = found.offers[slot.offer_id]
+    return slots
 
 
 def bookable_slots_by_day(citizen: Citizen, **kwargs) -> dict[date, list[Slot]]:

@@ -9,10 +9,11 @@ bookings.services — the portal never decides it itself."""
 
 from __future__ import annotations
 
-from collections import Counter
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.db.models import Count, Max, Min
+from django.db.models.functions import TruncDate
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from samtale.bookings import rules as booking_rules
 from samtale.bookings.models import BookingStatus
-from samtale.bookings.selectors import bookable_slots, booking_get
+from samtale.bookings.selectors import bookable, booking_get
 from samtale.bookings.services import booking_cancel, booking_mark_seen, booking_rebook, booking_self_book
 from samtale.citizens.selectors import jobcenter_on
 from samtale.core import clock
@@ -83,7 +84,7 @@ def meetings(request):
     citizen, now, today = request.actor.citizen, clock.now(), clock.today()
     deadline = presenters.active_deadline(citizen, today)
     info = presenters.DeadlineInfo.of(deadline)
-    other_offers = bool(bookable_slots(citizen, now=now, fulfils_deadline=False)) if deadline else False
+    other_offers = bookable(citizen, now=now, fulfils_deadline=False).slots.exists() if deadline else False
     return render(
         request,
         "portal/meetings.html",
@@ -113,17 +114,23 @@ class _Flow:
         # R-NT-9: "med frist" offers only what fulfils the deadline; "Book møde med jobcentret" only
         # what does not; without an active deadline, everything the citizen may book.
         fulfils = True if self.with_deadline else (False if self.deadline else None)
-        self.slots = bookable_slots(self.citizen, now=self.now, fulfils_deadline=fulfils)
-        self.offers = list(
-            {s.offer_id: s.offer for s in sorted(self.slots, key=lambda s: s.offer.title)}.values()
+        self.bookable = bookable(self.citizen, now=self.now, fulfils_deadline=fulfils)
+        # Which offers have a free time at all: one small query, not every free time of every offer.
+        having = set(self.bookable.slots.order_by().values_list("offer_id", flat=True).distinct())
+        self.offers = sorted(
+            (o for pk, o in self.bookable.offers.items() if pk in having), key=lambda o: (o.title, o.pk)
         )
         self.offer = next((o for o in self.offers if str(o.public_id) == params.get("tilbud", "")), None)
-        self.contact_forms = list(self.offer.contact_forms.all().order_by("label")) if self.offer else []
+        self.contact_forms = (
+            sorted(self.offer.contact_forms.all(), key=lambda f: f.label) if self.offer else []
+        )
         code = params.get("kontakt", "")
         self.contact_form = next((f for f in self.contact_forms if f.code == code), None)
         if self.contact_form is None and len(self.contact_forms) == 1:
             self.contact_form = self.contact_forms[0]
-        self.offer_slots = [s for s in self.slots if self.offer and s.offer_id == self.offer.pk]
+        self.offer_slots = (
+            self.bookable.slots.filter(offer_id=self.offer.pk) if self.offer else self.bookable.slots.none()
+        )
         self.month = presenters.parse_month(params.get("maaned"))
         self.day = presenters.parse_day(params.get("dag"))
         self.slot_id = params.get("tid", "")
@@ -144,22 +151,44 @@ class _Flow:
         return f"{reverse('portal:book')}?{urlencode(self.params(**override))}"
 
     def chosen_slot(self):
-        return next((s for s in self.offer_slots if str(s.public_id) == self.slot_id), None)
+        slot = (
+            self.offer_slots.filter(public_id=_uuid_or_none(self.slot_id))
+            .select_related("caseworker")
+            .first()
+        )
+        if slot is not None:
+            slot.offer = self.offer
+        return slot
 
 
 def _calendar_context(slots, *, today, month, day, horizon_text) -> dict:
     """Trin 3: the month calendar (Monday–Friday) with "Ledige tider" per day and the chosen day's
-    times. `slots` are already only what the citizen may book (R-PC-11, R-DL-9)."""
-    by_day = Counter(clock.local_date(s.start) for s in slots)
-    days = sorted(by_day)
+    times. `slots` is a query of only what the citizen may book (R-PC-11, R-DL-9); the database
+    counts the shown month's free times per day and returns only the chosen day's."""
+    span = slots.order_by().aggregate(first=Min("start"), last=Max("start"))
+    first = clock.local_date(span["first"]) if span["first"] else None
+    last = clock.local_date(span["last"]) if span["last"] else None
+    times = []
+    if day is not None:
+        times = list(
+            slots.filter(start__gte=clock.start_of_day(day), start__lt=clock.end_of_day(day)).only(
+                "public_id", "start", "end"
+            )
+        )
+        if not times:
+            day = None
     if month is None:
-        month = presenters.month_start(day or (days[0] if days else today))
-    if day is not None and by_day.get(day, 0) == 0:
-        day = None
-    cal = presenters.month_calendar(
-        month, dict(by_day), first=today, last=days[-1] if days else None, selected=day
+        month = presenters.month_start(day or first or today)
+    month = presenters.month_start(month)
+    month_end = presenters.add_months(month, 1)
+    by_day = dict(
+        slots.filter(start__gte=clock.start_of_day(month), start__lt=clock.start_of_day(month_end))
+        .order_by()
+        .annotate(day=TruncDate("start", tzinfo=clock.TZ))
+        .values_list("day")
+        .annotate(n=Count("id"))
     )
-    times = [s for s in slots if day and clock.local_date(s.start) == day]
+    cal = presenters.month_calendar(month, by_day, first=today, last=last, selected=day)
     return {
         "calendar": cal,
         "day": day,
@@ -175,7 +204,7 @@ def _calendar_context(slots, *, today, month, day, horizon_text) -> dict:
 def book(request):
     flow = _Flow(request)
     base = _ctx(request, flow=flow, info=flow.info)
-    if not flow.slots:
+    if not flow.offers:
         # R-NT-8: nothing to book (no free times, or none matching the citizen's profile).
         return render(request, "portal/no_times.html", base)
     if request.method == "POST":
@@ -302,11 +331,11 @@ def rebook(request, booking_id):
     if not allowed:
         messages.error(request, reason or _("Mødet kan ikke ombookes."))
         return redirect("portal:meeting", booking_id=booking.public_id)
-    slots = [
-        s
-        for s in bookable_slots(citizen, now=now)
-        if s.offer.conversation_type_id == booking.conversation_type_id and s.pk != booking.slot_id
-    ]
+    slots = (
+        bookable(citizen, now=now)
+        .slots.filter(offer__conversation_type_id=booking.conversation_type_id)
+        .exclude(pk=booking.slot_id)
+    )
     here = reverse("portal:rebook", args=[booking.public_id])
     if request.method == "POST":
         slot = next((s for s in Slot.objects.filter(public_id=_uuid_or_none(request.POST.get("tid")))), None)
@@ -323,7 +352,8 @@ def rebook(request, booking_id):
         return redirect("portal:receipt", booking_id=booking.public_id)
     month = presenters.parse_month(request.GET.get("maaned"))
     day = presenters.parse_day(request.GET.get("dag"))
-    chosen = next((s for s in slots if str(s.public_id) == request.GET.get("tid", "")), None)
+    tid = _uuid_or_none(request.GET.get("tid"))
+    chosen = slots.filter(public_id=tid).first() if tid else None
     ctx = _meeting_context(request, booking)
     if chosen is not None:
         return render(
@@ -336,7 +366,7 @@ def rebook(request, booking_id):
                 "back": here,
             },
         )
-    if not slots:
+    if not slots.exists():
         return render(request, "portal/no_times.html", {**ctx, "rebooking": True})
     horizon_text = presenters.horizon_text(citizen, booking.conversation_type, today)
     cal = _calendar_context(slots, today=today, month=month, day=day, horizon_text=horizon_text)
