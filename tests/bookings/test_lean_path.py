@@ -40,3 +40,81 @@ def test_an_expected_refusal_is_not_a_logged_warning(me_api, offer, make_slot, m
         r = me_api.post("/me/bookings", {"slot": str(slot.public_id)})
     assert r.status_code == 409 and r.json()["code"] == "slot_full"
     assert not [rec for rec in caplog.records if rec.levelno >= logging.WARNING]
+
+
+def _statements(fn) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        fn()
+    return len(queries)
+
+
+@pytest.fixture
+def month_of_slots(make_offer, cw_a):
+    """Two offers for the citizen's group and one not; `add(n)` adds n more free times on each day of
+    9–20 March 2026 (straight into the table: the services are not what is measured here)."""
+    from samtale.scheduling.models import Slot
+
+    offers = [make_offer(title="Jobsamtale"), make_offer(title="Vejledning"), make_offer(contact_groups=[2])]
+    hours = iter(range(8, 20))
+
+    def add(per_day: int):
+        for _ in range(per_day):
+            hour = next(hours)
+            Slot.objects.bulk_create(
+                Slot(
+                    offer=offers[(hour + day) % 3],
+                    caseworker=cw_a,
+                    start=local(2026, 3, day, hour),
+                    end=local(2026, 3, day, hour, 30),
+                )
+                for day in range(9, 21)
+            )
+
+    return add
+
+
+def test_the_month_view_runs_the_same_few_statements_however_many_free_times(me_api, month_of_slots):
+    url = "/me/bookable-slots?from=2026-03-01&to=2026-03-31"
+    month_of_slots(1)
+    r = me_api.get(url)
+    few = len(r.json()["slots"])
+    small = _statements(lambda: me_api.get(url))
+    month_of_slots(3)
+    r = me_api.get(url)
+    body = r.json()
+    assert len(body["slots"]) > 2 * few
+    assert _statements(lambda: me_api.get(url)) == small <= 9
+    # Each offer once; every free time names its offer among them.
+    assert sorted(o["title"] for o in body["offers"]) == ["Jobsamtale", "Vejledning"]
+    assert {s["offer"] for s in body["slots"]} == {o["id"] for o in body["offers"]}
+
+
+def test_the_portal_month_calendar_runs_the_same_few_statements_however_many_free_times(
+    citizen, month_of_slots, settings
+):
+    from tests.portal.conftest import login_client
+
+    settings.DEV_LOGIN = True
+    month_of_slots(1)
+    from samtale.scheduling.models import MeetingOffer
+
+    offer = MeetingOffer.objects.get(title="Jobsamtale", contact_groups__code=6)
+    client = login_client(citizen)
+    url = f"/borger/moeder/book/?frist=0&tilbud={offer.public_id}&kontakt=telefonisk&maaned=2026-03&dag=2026-03-11"
+    page = client.get(url)
+    assert page.status_code == 200 and "Ledige tider" in page.content.decode()
+    small = _statements(lambda: client.get(url))
+    month_of_slots(3)
+    assert _statements(lambda: client.get(url)) == small <= 20
+
+
+def test_a_calendar_week_runs_the_same_few_statements_however_many_free_times(api_a, month_of_slots):
+    url = "/calendar?jobcenter=101&from=2026-03-09&to=2026-03-15"
+    month_of_slots(1)
+    assert api_a.get(url).status_code == 200
+    small = _statements(lambda: api_a.get(url))
+    month_of_slots(3)
+    assert _statements(lambda: api_a.get(url)) == small <= 5
