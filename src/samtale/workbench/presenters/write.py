@@ -180,3 +180,24 @@ def booking_url(booking) -> str:
         ("workbench:booking", {"booking_id": booking.public_id}),
         ("workbench:citizen", {"citizen_id": booking.citizen.public_id}),
     )
+
+
+def follows() -> dict[str, list[str]]:
+    """Which codes make which fields apply (R-PC-2), from the code lists' own flags, for the forms'
+    progressive enhancement: personal attendance → address; by phone → who calls and the number;
+    types needing the a-kasse's participation → the a-kasse fields."""
+    from samtale.codes.models import ContactForm, ConversationType
+
+    forms = list(
+        ContactForm.objects.filter(active=True).values_list("code", "personal_attendance", "by_phone")
+    )
+    return {
+        "personal": [code for code, personal, _phone in forms if personal],
+        "phone": [code for code, _personal, phone in forms if phone],
+        "akasse": [
+            str(c)
+            for c in ConversationType.objects.filter(active=True, requires_akasse_status=True).values_list(
+                "code", flat=True
+            )
+        ],
+    }

@@ -55,7 +55,9 @@ def booking_change(request, booking_id):
         else:
             messages.success(request, p.told(booking.citizen, mark, "Samtalen er ændret."))
             return _back(booking)
-    return _page(request, "workbench/booking_change.html", booking, form=form, video=VIDEO)
+    return _page(
+        request, "workbench/booking_change.html", booking, form=form, video=VIDEO, follows=p.follows()
+    )
 
 
 @workbench_view

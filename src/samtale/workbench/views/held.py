@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from samtale.bookings.selectors import booking_get
 from samtale.citizens.selectors import citizen_get, contact_group_on
-from samtale.codes.models import ConversationType
 from samtale.conversations.selectors import held_conversation_get, held_conversation_versions
 from samtale.conversations.services import held_conversation_correct, held_conversation_register
 from samtale.core import clock
@@ -19,15 +18,6 @@ from samtale.core.errors import DomainError
 from samtale.workbench.forms import HeldCorrectForm, HeldForm, held_field
 from samtale.workbench.presenters import write as p
 from samtale.workbench.views.common import form_error, page, workbench_view
-
-
-def _type_hints() -> dict:
-    """What each conversation type asks for, so the form can show only what applies (the flags are the
-    code list's own: R-HC-2/3/4/5)."""
-    return {
-        str(t.code): {"agreement": t.binding_agreement, "akasse": t.requires_akasse_status}
-        for t in ConversationType.objects.filter(active=True)
-    }
 
 
 def _initial(booking, citizen) -> dict:
@@ -87,7 +77,7 @@ def held_new(request, citizen_id):
             "when": p.when(booking.start, booking.end) if booking else None,
             "form": form,
             "group": group,
-            "hints": _type_hints(),
+            "follows": p.follows(),
         },
     )
 
@@ -169,5 +159,5 @@ def held_correct(request, conversation_id):
         request,
         "workbench/held_correct.html",
         "citizens",
-        **{"held": hc, "citizen": hc.citizen, "form": form, "hints": _type_hints()},
+        **{"held": hc, "citizen": hc.citizen, "form": form, "follows": p.follows()},
     )

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_http_methods
 from samtale.bookings.models import Booking
 from samtale.bookings.services import booking_summon
 from samtale.citizens.selectors import citizen_get, jobcenter_on
-from samtale.codes.models import ConversationType
 from samtale.core import clock
 from samtale.core.errors import DomainError
 from samtale.workbench.forms import SummonForm
@@ -50,11 +49,6 @@ def summon(request, citizen_id):
         except DomainError as error:
             unusual = error.code == "unusual_time"
             form_error(form, error, SUMMON_FIELDS)
-    akasse_types = list(
-        ConversationType.objects.filter(active=True, requires_akasse_status=True).values_list(
-            "code", flat=True
-        )
-    )
     return page(
         request,
         "workbench/summon.html",
@@ -65,7 +59,7 @@ def summon(request, citizen_id):
             "form": form,
             "preview": preview,
             "unusual": unusual or bool(form.data.get("confirm_unusual_time")),
-            "akasse_types": akasse_types,
+            "follows": p.follows(),
             "video": VIDEO,
         },
     )

@@ -1,0 +1,29 @@
+// Progressive enhancement of the write forms: show only the fields that apply to the chosen contact
+// form and conversation type (R-PC-2: address for personal attendance, who calls and the number for
+// a telephone meeting; a-kasse participation for Jobsamtale med deltagelse af a-kasse). Without
+// JavaScript every field is shown with its heading, and the service checks what applies either way.
+(function () {
+  "use strict";
+  function codes(form, name) {
+    return (form.getAttribute("data-" + name) || "").split(",").filter(Boolean);
+  }
+  function update(form) {
+    var contact = form.querySelector("[name=contact_form]");
+    var type = form.querySelector("[name=conversation_type]");
+    var wanted = {
+      personal: contact ? codes(form, "personal").indexOf(contact.value) >= 0 : true,
+      phone: contact ? codes(form, "phone").indexOf(contact.value) >= 0 : true,
+      akasse: type ? codes(form, "akasse").indexOf(type.value) >= 0 : true
+    };
+    form.querySelectorAll("[data-show]").forEach(function (el) {
+      var show = wanted[el.getAttribute("data-show")];
+      el.classList.toggle("wb-hidden", show === false);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-follows]").forEach(function (form) {
+      update(form);
+      form.addEventListener("change", function () { update(form); });
+    });
+  });
+})();
