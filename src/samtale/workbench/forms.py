@@ -48,7 +48,11 @@ class SummonForm(forms.Form):
     conversation_type = forms.ChoiceField(label=_("Samtaletype"), choices=())
     contact_form = forms.ChoiceField(label=_("Kontaktform"), choices=())
     slot = forms.ChoiceField(
-        label=_("Tidspunkt"), choices=(), required=False, widget=forms.RadioSelect, initial=""
+        label=_("Vælg en af dine ledige tider"),
+        choices=(),
+        required=False,
+        widget=forms.RadioSelect,
+        initial="",
     )
     day = forms.DateField(label=_("Dato"), required=False, widget=DATE)
     start_time = forms.TimeField(label=_("Fra kl."), required=False, widget=TIME)
