@@ -37,8 +37,10 @@ def start_worker(log):
         **os.environ,
         "DATABASE_URL": database_url(),
         "PYTHONPATH": str(root / "src"),
-        "SAMTALE_WEBHOOK_TIMEOUT": "2",
-        "SAMTALE_WEBHOOK_LEASE_SECONDS": "4",
+        # a generous timeout: a push answered late counts as failed and is resent, which this test
+        # would see as a duplicate without a crash
+        "SAMTALE_WEBHOOK_TIMEOUT": "4",
+        "SAMTALE_WEBHOOK_LEASE_SECONDS": "5",
         "SAMTALE_WEBHOOK_BACKOFF_SECONDS": "0.2",
         "SAMTALE_WEBHOOK_BACKOFF_MAX_SECONDS": "1",
         "SAMTALE_WEBHOOK_BATCH_SIZE": "20",

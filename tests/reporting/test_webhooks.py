@@ -168,3 +168,19 @@ def test_admin_page_shows_status_lag_and_tells_about_paused(
     page = client.get("/admin/reporting/webhooksubscriber/").content.decode()
     assert "sat på pause og får intet leveret" in page, page
     assert "1 hændelser" in page
+
+
+def test_the_daily_batch_prunes_the_delivery_log(admin_api, receiver, make_citizen, settings):
+    from samtale.deadlines import jobs
+
+    settings.WEBHOOK_LOG_DAYS = 30
+    subscribe(admin_api, receiver, "/dfdg")
+    make_citizen()
+    run_worker()
+    assert WebhookAttempt.objects.count() == 1
+    assert webhooks.attempts_purge in jobs.DAILY_STEPS
+    with time_machine.travel(clock.now() + timedelta(days=29), tick=False):
+        assert webhooks.attempts_purge() == 0
+    with time_machine.travel(clock.now() + timedelta(days=31), tick=False):
+        jobs.daily()
+    assert WebhookAttempt.objects.count() == 0
