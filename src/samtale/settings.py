@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "samtale.portal",
     "samtale.workbench",
     "samtale.identity",
+    "djangosaml2",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "samtale.identity.sessions.SessionTimeoutMiddleware",
+    "djangosaml2.middleware.SamlSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "samtale.core.audit.AuditEndpointMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -183,9 +185,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("SAMTALE_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        # Sign-in libraries log assertions, tokens and PKCE verifiers at DEBUG: never in our logs.
-        "saml2": {"level": "WARNING"},
-        "djangosaml2": {"level": "WARNING"},
+        # Sign-in libraries log assertions (with the CPR), tokens and PKCE verifiers, djangosaml2
+        # even at WARNING and ERROR: never in our logs. samtale.identity logs each outcome itself.
+        "saml2": {"level": "CRITICAL"},
+        "djangosaml2": {"level": "CRITICAL"},
         "authlib": {"level": "WARNING"},
     },
 }
@@ -221,7 +224,41 @@ SESSION_WARNING_SECONDS = int(os.environ.get("SAMTALE_SESSION_WARNING_SECONDS", 
 # The stored session outlives the longest idle time a little, so the middleware (which ends it by
 # kind) is what ends it and can say why.
 SESSION_COOKIE_AGE = max(SESSION_IDLE_SECONDS.values()) + 600
-SAML_ENABLED = False
+
+# Citizens: MitID through NemLog-in, SAML 2.0 (OIOSAML 3). On when the IdP's metadata and our key and
+# certificate are given.
+SAML_BASE_URL = os.environ.get("SAMTALE_SAML_BASE_URL", "").rstrip("/")
+SAML_MIN_LOA = os.environ.get("SAMTALE_SAML_MIN_LOA", "Substantial")
+_SAML_IDP_METADATA_FILE = os.environ.get("SAMTALE_SAML_IDP_METADATA_FILE", "")
+_SAML_IDP_METADATA_URL = os.environ.get("SAMTALE_SAML_IDP_METADATA_URL", "")
+_SAML_KEY_FILE = os.environ.get("SAMTALE_SAML_KEY_FILE", "")
+_SAML_CERT_FILE = os.environ.get("SAMTALE_SAML_CERT_FILE", "")
+SAML_ENABLED = bool(
+    SAML_BASE_URL
+    and (_SAML_IDP_METADATA_FILE or _SAML_IDP_METADATA_URL)
+    and _SAML_KEY_FILE
+    and _SAML_CERT_FILE
+)
+SAML_SESSION_COOKIE_NAME = "samtale_saml"
+# NemLog-in posts the assertion from another site: the SAML state cookie must travel with that POST,
+# which browsers allow only for SameSite=None on HTTPS.
+SAML_SESSION_COOKIE_SAMESITE = "None" if SESSION_COOKIE_SECURE else "Lax"
+LOGOUT_REDIRECT_URL = "/logget-ud/"
+if SAML_ENABLED:
+    from samtale.identity.saml_config import sp_config
+
+    SAML_CONFIG = sp_config(
+        base_url=SAML_BASE_URL,
+        entity_id=os.environ.get("SAMTALE_SAML_ENTITY_ID", f"{SAML_BASE_URL}/saml2/metadata/"),
+        key_file=_SAML_KEY_FILE,
+        cert_file=_SAML_CERT_FILE,
+        idp_metadata_file=_SAML_IDP_METADATA_FILE,
+        idp_metadata_url=_SAML_IDP_METADATA_URL,
+        encryption_key_file=os.environ.get("SAMTALE_SAML_ENCRYPTION_KEY_FILE", ""),
+        encryption_cert_file=os.environ.get("SAMTALE_SAML_ENCRYPTION_CERT_FILE", ""),
+        min_loa=SAML_MIN_LOA,
+        xmlsec_binary=os.environ.get("SAMTALE_XMLSEC_BINARY", "/usr/bin/xmlsec1"),
+    )
 
 # Caseworkers and administrators: the municipality's OpenID Connect provider (authorization code + PKCE).
 OIDC_ISSUER = os.environ.get("SAMTALE_OIDC_ISSUER", "").rstrip("/")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("borger/", include("samtale.portal.urls")),
     path("sagsbehandler/", include("samtale.workbench.urls")),
+    path("saml2/", include("samtale.identity.saml_urls")),  # SP metadata at /saml2/metadata/
     path("", include("samtale.identity.urls")),
     path("", include("samtale.core.urls")),
 ]

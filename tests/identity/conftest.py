@@ -1,6 +1,6 @@
 """Real identity providers for the sign-in tests, each started once per test session on 127.0.0.1:
-an OpenID Connect provider (django-oauth-toolkit, its own process: oidc_provider/) with generated
-keys. Tests act as the person's browser against the provider with `requests`, and as the browser
+an OpenID Connect provider (django-oauth-toolkit, its own process: oidc_provider/) and a SAML IdP
+(pysaml2, saml_idp.py), with generated keys. Tests act as the person's browser against the provider with `requests`, and as the browser
 against Samtale with Django's test client."""
 
 from __future__ import annotations
@@ -250,3 +250,52 @@ def keyset_server():
     server = _KeysetServer()
     yield server
     server.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def saml_idp(tmp_path_factory):
+    from tests.identity.saml_idp import SamlIdp
+
+    idp = SamlIdp(tmp_path_factory.mktemp("saml-idp"))
+    idp.register_sp("http://testserver")
+    yield idp
+    idp.stop()
+
+
+@pytest.fixture
+def saml_settings(settings, saml_idp):
+    """Samtale's SP configured for the local IdP, as docs/operations.md tells a municipality."""
+    settings.SAML_CONFIG = saml_idp.sp_settings("http://testserver")
+    settings.SAML_ENABLED = True
+    return settings
+
+
+def hidden_fields(html: str) -> dict:
+    return _form_action_and_fields(html)[1]
+
+
+def saml_start(client, next_path: str = "/borger/") -> str:
+    """Samtale sends the anonymous citizen to the IdP: returns the IdP URL (with the signed request)."""
+    r = client.get(f"/login/borger/?next={next_path}")
+    assert r.status_code == 302 and r["Location"].startswith("/saml2/login/"), r
+    r = client.get(r["Location"])
+    assert r.status_code == 302, r
+    return r["Location"]
+
+
+def saml_idp_answer(idp_url: str, cpr: str, loa: str = "Substantial", **knobs) -> dict:
+    """The citizen at the IdP: open its login page, sign in; returns the form the IdP posts to the SP."""
+    page = requests.get(idp_url, timeout=10)
+    assert page.status_code == 200, page.text[:300]
+    key = hidden_fields(page.text)["key"]
+    answer = requests.post(
+        urljoin(idp_url, "/sso/login"), data={"key": key, "cpr": cpr, "loa": loa, **knobs}, timeout=10
+    )
+    assert answer.status_code == 200, answer.text[:300]
+    return hidden_fields(answer.text)
+
+
+def saml_sign_in(client, cpr: str, loa: str = "Substantial", **knobs):
+    """Samtale → IdP → Samtale; returns the assertion consumer's response."""
+    posted = saml_idp_answer(saml_start(client), cpr, loa, **knobs)
+    return client.post("/saml2/acs/", posted)

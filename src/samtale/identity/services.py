@@ -6,14 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from samtale.organisations.models import Caseworker, Jobcenter
 
 
-class SignInRefused(Exception):
+class SignInRefused(PermissionDenied):
     """The provider said who the person is, but we do not let them in. `heading`/`text` are Danish
-    and safe to show (no CPR, no token content)."""
+    and safe to show (no CPR, no token content). A PermissionDenied, which djangosaml2 hands to our
+    assertion consumer's failure page."""
 
     def __init__(self, code: str, heading: str, text: str):
         super().__init__(code)
