@@ -12,6 +12,9 @@ from samtale.core.actors import Actor
 from samtale.organisations import services as org
 from samtale.organisations.services import api_token_create
 
+# The local identity providers (SAML IdP, OIDC provider) for tests/identity and tests/browser.
+pytest_plugins = ["tests.identity.providers"]
+
 CPR_LIKE = re.compile(r"(?<!\d)(\d{6})-?(\d{4})(?!\d)")
 
 

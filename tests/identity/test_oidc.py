@@ -7,7 +7,7 @@ import pytest
 import requests
 
 from samtale.organisations import services as org
-from tests.identity.conftest import oidc_sign_in
+from tests.identity.providers import oidc_sign_in
 
 
 @pytest.fixture

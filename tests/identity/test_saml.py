@@ -9,7 +9,7 @@ import requests
 import time_machine
 
 from samtale.core import clock
-from tests.identity.conftest import saml_idp_answer, saml_sign_in, saml_start
+from tests.identity.providers import saml_idp_answer, saml_sign_in, saml_start
 
 
 @pytest.fixture
