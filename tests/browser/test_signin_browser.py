@@ -77,3 +77,21 @@ def test_caseworker_signs_in_with_oidc_opens_the_workbench_and_signs_out(
     page.goto("/sagsbehandler/")  # signed out at the provider too: the password is asked for again
     page.get_by_role("heading", name="Kommunens login (test-IdP)").wait_for()
     oidc._client.cache_clear()
+
+
+def test_portal_warns_before_the_idle_timeout_and_the_citizen_can_stay(new_page, settings, make_citizen):
+    """The notice comes from static/identity/session-notice.js, under the portal's real CSP."""
+    settings.DEV_LOGIN = True
+    settings.SESSION_IDLE_SECONDS = {**settings.SESSION_IDLE_SECONDS, "citizen": 128}
+    settings.SESSION_WARNING_SECONDS = 120
+    citizen = make_citizen(name="Ida Andersen")
+    page = new_page(bypass_csp=False)
+    page.goto("/login/")
+    page.select_option("#citizen", str(citizen.public_id))
+    page.get_by_role("button", name="Log ind som borger").click()
+    page.wait_for_url(re.compile(r"/borger/"))
+    notice = page.get_by_role("alert").filter(has_text="Du bliver snart logget ud")
+    notice.wait_for(state="visible", timeout=15_000)
+    page.get_by_role("button", name="Bliv logget ind").click()
+    notice.wait_for(state="hidden")
+    assert page.evaluate("document.getElementById('session-notice').hidden")
