@@ -149,7 +149,18 @@ def test_deadline_r_dl_3_then_held_conversation_with_next_deadline(laptop, citiz
     screenshot(page, "wb-12-saet-frist")
     page.get_by_role("button", name="Sæt frist").click()
     expect_text(page, "er sat og er allerede indfriet af den planlagte samtale (R-DL-3)")
-    assert Deadline.objects.get(citizen=citizen).status == "fulfilled"
+    deadline = Deadline.objects.get(citizen=citizen)
+    assert deadline.status == "fulfilled"
+    # The booking page's and the deadline's other forms, for axe and the screenshots.
+    for path, shot in (
+        (f"/sagsbehandler/moeder/{booking.public_id}/flyt/", "wb-17-flyt"),
+        (f"/sagsbehandler/moeder/{booking.public_id}/aflys/", "wb-18-aflys"),
+        (f"/sagsbehandler/moeder/{booking.public_id}/ret/", "wb-19-ret-samtale"),
+        (f"/sagsbehandler/frister/{deadline.public_id}/luk/", "wb-20-luk-frist"),
+    ):
+        page.goto(path)
+        check_axe(page)
+        screenshot(page, shot)
 
     # S-1's last steps: the conversation was held at 10.00; at 10.45 the caseworker registers it with
     # the next deadline (a new sign-in: the idle session ended while the clock jumped).
@@ -171,6 +182,10 @@ def test_deadline_r_dl_3_then_held_conversation_with_next_deadline(laptop, citiz
     screenshot(page, "wb-14-afholdt-samtale")
     booking.refresh_from_db()
     assert booking.status == "held"
+    page.get_by_role("link", name="Ret registreringen").click()
+    expect_text(page, "Rettelsen gemmes som version 2")
+    check_axe(page)
+    screenshot(page, "wb-21-ret-afholdt-samtale")
 
     portal = laptop()
     login(portal, citizen)
@@ -205,13 +220,18 @@ def test_publish_a_weekly_schedule_and_see_its_free_times(laptop, clock, jc_a, c
     check_axe(page)
     assert Slot.objects.filter(caseworker=cw_a).count() == 8
     expect_text(page, "onsdag 5. juli 2017 kl. 09.30–10.00")  # the offer's coming free times
+    page.goto("/sagsbehandler/kalender/?dag=2017-07-05&visning=dag")  # and my calendar
+    expect_text(page, "4 ledige pladser")
+    assert page.locator(".wb-cal-item--slot").count() == 4
+    check_axe(page)
     # The offer's other forms, for axe: a single free time, editing the offer, withdrawing a time.
     slot = Slot.objects.filter(caseworker=cw_a).order_by("start").first()
-    for path in (
-        f"/sagsbehandler/moedetilbud/{slot.offer.public_id}/tider/ny/",
-        f"/sagsbehandler/moedetilbud/{slot.offer.public_id}/ret/",
-        f"/sagsbehandler/tider/{slot.public_id}/traek-tilbage/",
-        "/sagsbehandler/moedetilbud/ny/",
+    for path, shot in (
+        (f"/sagsbehandler/moedetilbud/{slot.offer.public_id}/", "wb-22-moedetilbud-tider"),
+        (f"/sagsbehandler/moedetilbud/{slot.offer.public_id}/tider/ny/", "wb-23-ny-ledig-tid"),
+        (f"/sagsbehandler/moedetilbud/{slot.offer.public_id}/ret/", "wb-24-ret-moedetilbud"),
+        (f"/sagsbehandler/tider/{slot.public_id}/traek-tilbage/", "wb-25-traek-tid-tilbage"),
     ):
         page.goto(path)
         check_axe(page)
+        screenshot(page, shot)

@@ -277,8 +277,14 @@ class HeldForm(forms.Form):
         label=_("Næste frist: aktiveringsdato"), required=False, widget=DATE
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, group=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Fields following the contact group, from the code list's flags (the service checks the same:
+        # R-HC-6 visitation group, R-HC-8 CV flag).
+        if group is not None and not group.visitation_applies:
+            del self.fields["visitation_group"]
+        if group is not None and not group.akasse_sharing:
+            del self.fields["cv_not_adequate"]
         self.fields["conversation_type"].choices = _codes(ConversationType)
         self.fields["contact_form"].choices = _codes(ContactForm)
         self.fields["participation_status"].choices = [("", _("Ikke relevant"))] + _codes(ParticipationStatus)

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
 
 from samtale.core import clock, danish
 from samtale.messaging import texts
@@ -158,28 +157,6 @@ SKIPPED = {"holiday": "helligdage", "busy": "optaget i kalenderen", "past": "i f
 def skipped_text(skipped: dict[str, int]) -> str:
     parts = [f"{n} {SKIPPED.get(k, k)}" for k, n in skipped.items() if n]
     return ("Sprunget over: " + ", ".join(parts) + ".") if parts else ""
-
-
-def _first_url(*candidates) -> str:
-    """The first of (URL name, kwargs) that exists. The read side's pages (citizen overview, booking
-    page) land independently of the write side, as the navigation's entries do."""
-    for name, kwargs in candidates:
-        try:
-            return reverse(name, kwargs=kwargs)
-        except NoReverseMatch:
-            continue
-    return reverse("workbench:today")
-
-
-def citizen_url(citizen) -> str:
-    return _first_url(("workbench:citizen", {"citizen_id": citizen.public_id}))
-
-
-def booking_url(booking) -> str:
-    return _first_url(
-        ("workbench:booking", {"booking_id": booking.public_id}),
-        ("workbench:citizen", {"citizen_id": booking.citizen.public_id}),
-    )
 
 
 def follows() -> dict[str, list[str]]:

@@ -22,7 +22,7 @@ def _page(request, template, booking, **extra):
 
 
 def _back(booking):
-    return redirect(p.booking_url(booking))
+    return redirect("workbench:booking", booking_id=booking.public_id)
 
 
 @workbench_view

@@ -50,7 +50,7 @@ def deadline_new(request, citizen_id):
             messages.success(request, p.told(citizen, mark, _created_text(deadline, warnings)))
             for warning in warnings:
                 messages.warning(request, warning)
-            return redirect(p.citizen_url(citizen))
+            return redirect("workbench:citizen", citizen_id=citizen.public_id)
     preview = None
     if live:
         # htmx (or a plain GET with the fields): the preview only, from the same check the write runs.
@@ -89,7 +89,7 @@ def deadline_close(request, deadline_id):
                 f"Fristen {danish_date(deadline.deadline_date)} er lukket. Borgeren ser den ikke længere på "
                 "Min side og får ingen påmindelser om den.",
             )
-            return redirect(p.citizen_url(deadline.citizen))
+            return redirect("workbench:citizen", citizen_id=deadline.citizen.public_id)
     return page(
         request,
         "workbench/deadline_close.html",

@@ -48,7 +48,8 @@ def held_new(request, citizen_id):
     booking = booking_get(actor, booking_id) if booking_id else None
     if booking is not None and booking.citizen_id != citizen.pk:
         booking = None
-    form = HeldForm(request.POST or None, initial=_initial(booking, citizen))
+    group = contact_group_on(citizen, clock.today())
+    form = HeldForm(request.POST or None, initial=_initial(booking, citizen), group=group)
     if request.method == "POST" and form.is_valid():
         mark = p.outbox_mark(citizen)
         try:
@@ -66,7 +67,6 @@ def held_new(request, citizen_id):
             for warning in result.deadline_warnings:
                 messages.warning(request, warning)
             return redirect("workbench:held", conversation_id=hc.public_id)
-    group = contact_group_on(citizen, clock.today())
     return page(
         request,
         "workbench/held_new.html",

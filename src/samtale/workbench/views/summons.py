@@ -45,7 +45,7 @@ def summon(request, citizen_id):
                 booking = booking_summon(actor=actor, citizen=citizen, **kwargs)
                 what = f"{citizen.name} er indkaldt til {booking.title.lower()} {p.when(booking.start, booking.end)}."
                 messages.success(request, p.told(citizen, mark, what))
-                return redirect(p.booking_url(booking))
+                return redirect("workbench:booking", booking_id=booking.public_id)
         except DomainError as error:
             unusual = error.code == "unusual_time"
             form_error(form, error, SUMMON_FIELDS)
