@@ -298,7 +298,7 @@ def _public_slot(slot_id: UUID) -> Slot:
     """Any published or withdrawn slot by id; whether this citizen may book it is the service's
     question (R-PC-11 answers with the reason)."""
     slot = (
-        Slot.objects.select_related("offer", "offer__jobcenter", "caseworker")
+        Slot.objects.select_related("offer", "offer__jobcenter", "offer__conversation_type", "caseworker")
         .filter(public_id=slot_id)
         .first()
     )
@@ -382,7 +382,8 @@ def me_book(request, body: SlotChoiceIn):
     booking = services.booking_self_book(
         actor=actor, slot=_public_slot(body.slot), contact_form=body.contact_form
     )
-    return 201, booking_out(_fresh(actor, booking), for_citizen=True)
+    # Built from the booking just written (its slot, offer and codes are the ones read to write it).
+    return 201, booking_out(booking, for_citizen=True)
 
 
 @router.post("/me/bookings/{booking_id}/rebook", response=BookingOut, tags=ME, summary="Ombook (R-PC-6)")

@@ -374,6 +374,10 @@ def deadline_close(*, actor: Actor, deadline: Deadline, reason: str = "") -> Dea
 
 def on_booking_changed(*, actor: Actor, booking, kind: str, old=None) -> None:
     """R-DL-4, R-DL-8, R-DL-5 (meeting date follows moves), and the cancelled fulfilling conversation."""
+    if not booking.conversation_type.family:
+        # Only a conversation of a deadline's family can fulfil one (`fulfils`), so a booking of any
+        # other type neither fulfils nor was the fulfilling one: skip reading the deadline.
+        return
     today = clock.today()
     deadline = _open_deadline(booking.citizen, today)
     if deadline is None:
