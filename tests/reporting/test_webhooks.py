@@ -164,7 +164,9 @@ def test_admin_page_shows_status_lag_and_tells_about_paused(
     assert r.status_code == 302, [line for line in r.content.decode().splitlines() if "error" in line]
     make_citizen()
     WebhookSubscriber.objects.update(status="paused", paused_reason="Fejlet siden i går")
-    assert WebhookSubscriber.objects.get().secret == SECRET
+    hook = WebhookSubscriber.objects.get()
+    assert hook.secret == SECRET
+    assert SECRET not in client.get(f"/admin/reporting/webhooksubscriber/{hook.pk}/change/").content.decode()
     page = client.get("/admin/reporting/webhooksubscriber/").content.decode()
     assert "sat på pause og får intet leveret" in page, page
     assert "1 hændelser" in page
@@ -184,3 +186,22 @@ def test_the_daily_batch_prunes_the_delivery_log(admin_api, receiver, make_citiz
     with time_machine.travel(clock.now() + timedelta(days=31), tick=False):
         jobs.daily()
     assert WebhookAttempt.objects.count() == 0
+
+
+def test_a_booking_made_on_the_portal_is_pushed_signed(admin_api, receiver, make_citizen, jc_a, cw_a, settings):
+    """The issue's "done when": a receiver gets the booking a citizen makes on the portal (Min side)."""
+    from samtale.bookings.models import Booking
+    from tests.portal.conftest import login_client
+    from tests.portal.test_pages import book_first
+    from tests.portal.world import NOW, make_world
+
+    settings.DEV_LOGIN = True
+    with time_machine.travel(NOW, tick=False):
+        world = make_world(make_citizen, jc_a, cw_a)
+        subscribe(admin_api, receiver, "/dfdg")
+        assert book_first(login_client(world.citizen), world).status_code == 302
+        run_worker()
+    booking = Booking.objects.get(citizen=world.citizen)
+    created = [e for e in receiver.events("/dfdg") if e["kind"] == "booking.created"]
+    assert [e["payload"]["booking_number"] for e in created] == [booking.booking_number]
+    assert created[0]["citizen"] == str(world.citizen.public_id) and receiver.bad_signatures == 0

@@ -43,6 +43,14 @@ def _actor(request) -> Actor:
 
 class WebhookForm(forms.ModelForm):
     url = forms.URLField(label="adresse", max_length=500, assume_scheme="https")
+    # never shown again once saved; empty keeps the current one (or makes one for a new receiver)
+    secret = forms.CharField(
+        label="hemmelighed",
+        required=False,
+        max_length=200,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Mindst 16 tegn. Tom: behold den nuværende (ny modtager: der laves en og vises én gang).",
+    )
 
     class Meta:
         model = WebhookSubscriber
@@ -62,22 +70,7 @@ class WebhookSubscriberAdmin(admin.ModelAdmin):
     form = WebhookForm
     list_display = ("url", "feed", "status", "position", "lag", "failing_since", "last_error")
     list_filter = ("status",)
-    fields = (
-        "url",
-        "secret",
-        "akasse",
-        "kinds",
-        "status",
-        "paused_reason",
-        "position",
-        "lag",
-        "attempts",
-        "failing_since",
-        "next_attempt_at",
-        "last_attempt_at",
-        "last_success_at",
-        "last_error",
-    )
+    # what the worker keeps up to date, shown but not edited
     readonly_fields = (
         "status",
         "paused_reason",
@@ -90,6 +83,7 @@ class WebhookSubscriberAdmin(admin.ModelAdmin):
         "last_success_at",
         "last_error",
     )
+    fields = ("url", "secret", "akasse", "kinds", *readonly_fields)
     inlines = [WebhookAttemptInline]
     actions = ["pause", "resume"]
 
@@ -125,6 +119,12 @@ class WebhookSubscriberAdmin(admin.ModelAdmin):
             kinds=obj.kinds,
         )
         obj.pk, obj.public_id = created.pk, created.public_id
+        if not form.cleaned_data.get("secret"):
+            self.message_user(
+                request,
+                f"Hemmeligheden til signaturen er {created.secret} — giv den til modtageren; den vises ikke igen.",
+                messages.INFO,
+            )
 
     @admin.action(description="Sæt valgte på pause")
     def pause(self, request, queryset):
