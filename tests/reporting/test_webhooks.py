@@ -188,7 +188,9 @@ def test_the_daily_batch_prunes_the_delivery_log(admin_api, receiver, make_citiz
     assert WebhookAttempt.objects.count() == 0
 
 
-def test_a_booking_made_on_the_portal_is_pushed_signed(admin_api, receiver, make_citizen, jc_a, cw_a, settings):
+def test_a_booking_made_on_the_portal_is_pushed_signed(
+    admin_api, receiver, make_citizen, jc_a, cw_a, settings
+):
     """The issue's "done when": a receiver gets the booking a citizen makes on the portal (Min side)."""
     from samtale.bookings.models import Booking
     from tests.portal.conftest import login_client
