@@ -92,7 +92,7 @@ def test_r_dl_11_refusal_offers_to_move_the_conversation(wb_a, citizen):
     assert f'href="/sagsbehandler/moeder/{booking.public_id}/flyt/"' in r.content.decode()
 
 
-def test_close_with_a_reason(wb_a, citizen):
+def test_close_with_a_reason(wb_a, citizen, api_a):
     deadline = make_deadline(citizen)
     close = f"/sagsbehandler/frister/{deadline.public_id}/luk/"
     assert wb_a.get(close).status_code == 200
@@ -103,6 +103,8 @@ def test_close_with_a_reason(wb_a, citizen):
     deadline.refresh_from_db()
     assert deadline.status == "closed_admin"
     assert deadline.history.last().detail == {"reason": "Borgeren er i job"}
+    listed = api_a.get(f"/citizens/{citizen.public_id}/deadlines").json()  # the API shows it too
+    assert listed[0]["history"][-1]["detail"] == {"reason": "Borgeren er i job"}
 
 
 def test_another_jobcenter_gets_404(wb_b, citizen):

@@ -29,6 +29,7 @@ class ChangeOut(Schema):
     old_status: str | None
     new_status: str
     actor: str
+    detail: dict = {}  # e.g. the booking that fulfilled it, or the caseworker's reason for closing it
 
 
 class DeadlineOut(Schema):
@@ -89,6 +90,7 @@ def deadline_out(deadline: Deadline, *, today: date, warnings=None, with_history
                 "old_status": h.old_status or None,
                 "new_status": h.new_status,
                 "actor": h.actor,
+                "detail": h.detail or {},
             }
             for h in deadline.history.all()
         ]
