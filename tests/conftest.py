@@ -80,6 +80,12 @@ def reference_data(request):
         conversations.load(apps)
 
 
+@pytest.fixture(autouse=True)
+def no_demo_week(settings):
+    """The demo's workbench week (300 citizens) takes a while: only tests/workbench/test_demo.py loads it."""
+    settings.DEMO_WEEK = False
+
+
 def pytest_collection_modifyitems(config, items):
     on_postgres = connection.vendor == "postgresql"
     skip = pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL=postgres://…)")

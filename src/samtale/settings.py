@@ -24,6 +24,9 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("SAMTALE_CSRF_TRUSTED_ORIGINS"
 
 # Development login (pick a demo citizen or caseworker). Only the run command turns it on.
 DEV_LOGIN = env_bool("SAMTALE_DEV_LOGIN")
+# The demo's realistic week for the workbench (300 citizens, full calendars): on by default for
+# `samtale demo`/`samtale run`; the test suite turns it off except where it tests it (it takes a while).
+DEMO_WEEK = os.environ.get("SAMTALE_DEMO_WEEK", "1") != "0"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

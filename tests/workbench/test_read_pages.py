@@ -189,7 +189,7 @@ def test_what_the_citizen_sees_lists_the_bookable_times_inside_the_horizon(
         wb_a.get(f"{WB}/borgere/{world.citizen.public_id}/borgerens-visning/", {"dato": "2017-07-03"})
     )
     assert "Samtalen skal være holdt senest 17. juli 2017." in page  # R-DL-9
-    assert "6 ledige tider kan bookes." in page  # 10–13 and 17 July, not 18 July
+    assert "6 ledige tider kan bookes de næste 4 uger." in page  # 10–13 and 17 July, not 18 July
     assert "<dt>mandag den 10. juli 2017</dt><dd>10.00, 11.00</dd>" in page
     assert "18. juli" not in page
     # An invalid date falls back to today, and the clock is not moved by the preview.

@@ -12,6 +12,7 @@ from samtale.bookings.services import booking_self_book, booking_summon
 from samtale.citizens.selectors import contact_group_on, jobcenter_on
 from samtale.core import clock
 from samtale.core.actors import Actor
+from samtale.core.demo import working_day
 from samtale.core.errors import DomainError
 from samtale.scheduling.models import MeetingOffer, Slot
 
@@ -60,7 +61,7 @@ def _summon(ctx, citizen, group, i, now, today):
                 else None
             )
             return booking_summon(actor=actor, citizen=citizen, slot=slot) if slot else None
-        start = clock.at(today + timedelta(days=4 + i), 14)
+        start = clock.at(working_day(today + timedelta(days=4 + i)), 14)
         return booking_summon(
             actor=actor,
             citizen=citizen,

@@ -4,13 +4,22 @@ order and are idempotent, so the run command can call this on every start."""
 import importlib
 import random
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import transaction
 
 from samtale.core import clock
 
 APPS = ["organisations", "citizens", "scheduling", "bookings", "deadlines", "conversations", "messaging"]
+# The workbench's realistic week (300 citizens, six full calendars) goes last: it builds on all of the
+# above. settings.DEMO_WEEK (SAMTALE_DEMO_WEEK=0) leaves it out.
+WEEK_APPS = ["workbench"]
+
+
+def working_day(day: date) -> date:
+    """The day itself, or the Monday after it at a weekend: the demo never meets citizens on weekends."""
+    return day + timedelta(days=max(0, 7 - day.weekday())) if day.weekday() >= 5 else day
 
 
 @dataclass
@@ -27,7 +36,7 @@ class DemoContext:
 def load(today: date | None = None) -> DemoContext:
     ctx = DemoContext(today=today or clock.today(), rng=random.Random(20261124))
     with transaction.atomic():
-        for app in APPS:
+        for app in APPS + (WEEK_APPS if settings.DEMO_WEEK else []):
             try:
                 module = importlib.import_module(f"samtale.{app}.demo")
             except ModuleNotFoundError as exc:

@@ -11,6 +11,7 @@ from datetime import timedelta
 from samtale.citizens.selectors import contact_group_on
 from samtale.core import clock
 from samtale.core.actors import Actor
+from samtale.core.demo import working_day
 from samtale.core.errors import DomainError
 from samtale.deadlines import rules
 from samtale.deadlines.models import Deadline
@@ -127,7 +128,7 @@ def load(ctx) -> None:
             deadline = create(label, 10)
             if deadline is None:
                 continue
-            start = clock.at(today + timedelta(days=meeting_in), 10 + meeting_in)
+            start = clock.at(working_day(today + timedelta(days=meeting_in)), 10 + meeting_in)
             try:
                 booking_summon(
                     actor=actor_for(deadline.citizen),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from samtale.bookings.selectors import bookable_slots, self_booking_block
 from samtale.citizens.selectors import citizen_profile
@@ -14,6 +14,7 @@ from samtale.core import clock, danish
 from samtale.portal import presenters as portal
 
 DAYS_SHOWN = 10
+WEEKS_AHEAD = 4  # the free times counted: the next four weeks (the portal's calendar opens on them)
 MORNING = 8
 
 
@@ -54,18 +55,18 @@ def what_the_citizen_sees(actor, citizen, day: date) -> dict:
     profile = citizen_profile(citizen, day)
     deadline = portal.active_deadline(citizen, day)
     info = portal.DeadlineInfo.of(deadline)
+    window = {"now": now, "date_from": day, "date_to": day + timedelta(weeks=WEEKS_AHEAD)}
     choices = []
     if deadline is not None:
-        choices.append(
-            _bookable(f"Book {info.noun} med frist", bookable_slots(citizen, now=now, fulfils_deadline=True))
-        )
+        with_deadline = bookable_slots(citizen, fulfils_deadline=True, **window)
+        choices.append(_bookable(f"Book {info.noun} med frist", with_deadline))
         others = _bookable(
-            "Book møde med jobcentret", bookable_slots(citizen, now=now, fulfils_deadline=False)
+            "Book møde med jobcentret", bookable_slots(citizen, fulfils_deadline=False, **window)
         )
         if others.count:  # R-NT-9: the second choice only when there is something to book
             choices.append(others)
     else:
-        choices.append(_bookable("Book et møde", bookable_slots(citizen, now=now)))
+        choices.append(_bookable("Book et møde", bookable_slots(citizen, **window)))
     block = self_booking_block(citizen, day)
     return {
         "day": day,
@@ -83,4 +84,5 @@ def what_the_citizen_sees(actor, citizen, day: date) -> dict:
         "horizon_text": portal.horizon_text(citizen, deadline.conversation_type, day) if deadline else None,
         "self_booking_block": block.message if block else None,
         "choices": choices,
+        "weeks_ahead": WEEKS_AHEAD,
     }
