@@ -73,19 +73,28 @@ def citizen_cpr_search(request):
 @require_GET
 def citizen(request, citizen_id):
     """Borgeroverblik."""
-    actor = request.actor
-    citizen = selectors.citizen_get(actor, citizen_id, purpose="borgeroverblik")
+    citizen = selectors.citizen_get(request.actor, citizen_id, purpose="borgeroverblik")
+    return _overview(request, citizen)
+
+
+def _overview(request, citizen, *, status: int = 200, **forms):
+    """The Borgeroverblik; with a form that failed (status 422) shown with its errors in place."""
     today = clock.today()
-    return page(
+    response = page(
         request,
         "workbench/citizen.html",
         "citizens",
         citizen=citizen,
         today=today,
-        overview=citizen_overview(actor, citizen, today=today, now=clock.now()),
-        absence_form=AbsenceAddForm(initial={"start_date": today}),
-        end_form=AbsenceEndForm(initial={"end_date": today}),
+        overview=citizen_overview(request.actor, citizen, today=today, now=clock.now()),
+        **{
+            "absence_form": AbsenceAddForm(initial={"start_date": today}),
+            "end_form": AbsenceEndForm(initial={"end_date": today}),
+            **forms,
+        },
     )
+    response.status_code = status
+    return response
 
 
 @workbench_view
@@ -106,7 +115,7 @@ def absence_add(request, citizen_id):
                 "ledige tider i perioden.",
             )
             return redirect("workbench:citizen", citizen_id=citizen.public_id)
-    return _overview_with_errors(request, citizen, absence_form=form)
+    return _overview(request, citizen, status=422, absence_form=form)
 
 
 @workbench_view
@@ -128,27 +137,7 @@ def absence_end(request, citizen_id, absence_id):
                 f"Fraværet ({absence.absence_type.label}) slutter {danish.danish_date(absence.end_date)}.",
             )
             return redirect("workbench:citizen", citizen_id=citizen.public_id)
-    return _overview_with_errors(request, citizen, end_form=form, end_absence=str(absence_id))
-
-
-def _overview_with_errors(request, citizen, **forms):
-    today = clock.today()
-    context = {
-        "absence_form": AbsenceAddForm(initial={"start_date": today}),
-        "end_form": AbsenceEndForm(initial={"end_date": today}),
-        **forms,
-    }
-    response = page(
-        request,
-        "workbench/citizen.html",
-        "citizens",
-        citizen=citizen,
-        today=today,
-        overview=citizen_overview(request.actor, citizen, today=today, now=clock.now()),
-        **context,
-    )
-    response.status_code = 422
-    return response
+    return _overview(request, citizen, status=422, end_form=form, end_absence=str(absence_id))
 
 
 @workbench_view
