@@ -49,3 +49,61 @@ def test_twenty_concurrent_identical_summonses_make_one_booking(api_a, make_citi
     in_use = [a for a in answers if a[0] == 409]
     assert all(b'"idempotency_key_in_use"' in content for _, content in in_use), in_use
     assert len(set(created)) == 1 and len(created) + len(in_use) == 20
+
+
+def _hold_key(token: str, key: str, release: threading.Event, holding: threading.Event, commit: bool):
+    """What an in-flight first request looks like to a duplicate: the key's row inserted in an open
+    transaction (committed with its answer, or rolled back when it did nothing)."""
+    import hashlib
+    from datetime import timedelta
+
+    from django.db import transaction
+
+    from samtale.api.models import IdempotencyKey
+    from samtale.core import clock
+
+    try:
+        with transaction.atomic():
+            IdempotencyKey.objects.create(
+                scope=hashlib.sha256(f"Bearer {token}".encode()).hexdigest(),
+                key=key,
+                fingerprint="other",
+                status=201,
+                content_type="application/json",
+                body=b"{}",
+                created_at=clock.now(),
+                expires_at=clock.now() + timedelta(hours=24),
+            )
+            holding.set()
+            release.wait(30)
+            if not commit:
+                transaction.set_rollback(True)
+    finally:
+        connections.close_all()
+
+
+@pytest.mark.parametrize("first_commits", [False, True])
+def test_a_duplicate_waits_for_the_first_then_does_the_work_or_gets_409(
+    api_a, make_citizen, settings, first_commits
+):
+    settings.IDEMPOTENCY_WAIT_SECONDS = 1
+    citizen = make_citizen()
+    token = api_a.headers["HTTP_AUTHORIZATION"].removeprefix("Bearer ")
+    release, holding = threading.Event(), threading.Event()
+    first = threading.Thread(target=_hold_key, args=(token, "k", release, holding, first_commits))
+    first.start()
+    holding.wait(10)
+    if first_commits:
+        # the first runs longer than the duplicate waits: 409, try again later
+        r = api_a.post("/bookings", summons_body(citizen), HTTP_IDEMPOTENCY_KEY="k")
+        release.set()
+        assert r.status_code == 409 and r.json()["code"] == "idempotency_key_in_use"
+        assert r["Retry-After"]
+        assert not Booking.objects.filter(citizen=citizen).exists()
+    else:
+        # the first gives up within the wait: the duplicate holds the key now and does the work
+        threading.Timer(0.3, release.set).start()
+        r = api_a.post("/bookings", summons_body(citizen), HTTP_IDEMPOTENCY_KEY="k")
+        assert r.status_code == 201, r.content
+        assert Booking.objects.filter(citizen=citizen).count() == 1
+    first.join()
