@@ -288,9 +288,10 @@ class HeldForm(forms.Form):
         self.fields["conversation_type"].choices = _codes(ConversationType)
         self.fields["contact_form"].choices = _codes(ContactForm)
         self.fields["participation_status"].choices = [("", _("Ikke relevant"))] + _codes(ParticipationStatus)
-        self.fields["visitation_group"].choices = [("", _("Uændret / ikke relevant"))] + _codes(
-            VisitationGroup
-        )
+        if "visitation_group" in self.fields:
+            self.fields["visitation_group"].choices = [("", _("Uændret / ikke relevant"))] + _codes(
+                VisitationGroup
+            )
         self.fields["next_type"].choices = [("", _("Ingen ny frist"))] + _codes(
             ConversationType, deadline_allowed=True
         )
