@@ -66,10 +66,13 @@ def test_assurance_level_below_substantial_is_refused(client, citizen):
 
 
 def test_tampered_assertion_is_refused(client, citizen, make_citizen):
+    """The IdP sends this one unencrypted, so changing the CPR after signing reaches the signature check."""
     other = make_citizen(name="Anden Borger")
     r = saml_sign_in(client, citizen.cpr, tamper="1", tamper_cpr=other.cpr)
     assert r.status_code == 403 and "Log ind mislykkedes" in r.content.decode()
     assert client.get("/borger/").status_code == 302
+    # The same unencrypted assertion left as signed is accepted: it was the change that was refused.
+    assert saml_sign_in(client, citizen.cpr, tamper="1", tamper_cpr=citizen.cpr)["Location"] == "/borger/"
 
 
 def test_assertion_for_another_service_is_refused(client, citizen):
@@ -122,3 +125,11 @@ def test_idp_initiated_logout_ends_the_session(client, citizen, saml_idp):
     r = client.get(f"{url.path}?{url.query}")
     assert r.status_code == 302 and r["Location"].startswith(f"{saml_idp.url}/slo/redirect?SAMLResponse=")
     assert client.get("/borger/").status_code == 302
+
+
+def test_without_saml_configured_its_addresses_say_so_in_danish(client, settings):
+    settings.SAML_ENABLED = False
+    for path in ("/saml2/metadata/", "/saml2/login/", "/saml2/ls/"):
+        r = client.get(path)
+        assert r.status_code == 503 and "Log ind er ikke sat op" in r.content.decode(), path
+    assert client.post("/saml2/acs/", {"SAMLResponse": "x"}).status_code == 503
