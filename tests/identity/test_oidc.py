@@ -98,3 +98,24 @@ def test_logout_ends_the_provider_session_too(client, staff, oidc_provider):
     # Signed out at the provider too: the next sign-in asks for the password again.
     start = client.get(client.get("/login/sagsbehandler/")["Location"])["Location"]
     assert "Kommunens login" in browser.get(start, timeout=10).text
+
+
+def test_an_unreachable_provider_gets_a_danish_page(client, staff, settings):
+    from tests.identity.providers import free_port
+
+    settings.OIDC_DISCOVERY_URL = f"http://127.0.0.1:{free_port()}/o/.well-known/openid-configuration"
+    r = client.get("/login/oidc/")
+    assert r.status_code == 503 and "Kommunens login svarer ikke" in r.content.decode()
+
+
+def test_claims_are_configurable_for_providers_with_other_names(settings):
+    """E.g. Entra ID: an employee-number claim, app roles in `roles`, groups as object ids."""
+    from samtale.identity.services import staff_claims
+
+    settings.OIDC_USER_CLAIM = "employee_id"
+    settings.OIDC_GROUPS_CLAIM = "roles"
+    settings.OIDC_JOBCENTER_GROUPS = {"3f2a-guid": "101", "77b1-guid": "751"}
+    settings.OIDC_ADMIN_GROUP = "Samtale.Admin"
+    claims = staff_claims({"employee_id": "kbh-ah", "roles": ["3f2a-guid", "Samtale.Admin", "andet"]})
+    assert claims.ident == "kbh-ah" and claims.jobcenter_codes == ("101",) and claims.is_admin
+    assert staff_claims({"employee_id": "x", "roles": "77b1-guid"}).jobcenter_codes == ("751",)

@@ -133,3 +133,13 @@ def test_without_saml_configured_its_addresses_say_so_in_danish(client, settings
         r = client.get(path)
         assert r.status_code == 503 and "Log ind er ikke sat op" in r.content.decode(), path
     assert client.post("/saml2/acs/", {"SAMLResponse": "x"}).status_code == 503
+
+
+def test_a_caseworker_signed_in_in_the_same_browser_is_sent_to_nemlogin_not_in_a_loop(
+    client, citizen, cw_a, saml_idp, settings
+):
+    settings.DEV_LOGIN = True
+    client.post("/login/", {"caseworker": cw_a.ident})
+    assert saml_start(client).startswith(f"{saml_idp.url}/sso/redirect")
+    assert saml_sign_in(client, citizen.cpr)["Location"] == "/borger/"
+    assert client.get("/sagsbehandler/").status_code == 302  # now a citizen, no longer the caseworker

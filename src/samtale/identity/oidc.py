@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 
+import requests
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.django_client import OAuth
 from django.conf import settings
@@ -47,7 +48,18 @@ def client():
 
 def start(request):
     request.session[NEXT_KEY] = safe_next(request, "/sagsbehandler/")
-    return client().authorize_redirect(request, request.build_absolute_uri(reverse("identity:oidc_callback")))
+    try:
+        return client().authorize_redirect(
+            request, request.build_absolute_uri(reverse("identity:oidc_callback"))
+        )
+    except (requests.RequestException, ValueError, KeyError) as exc:  # its discovery document is unreachable
+        log.warning("OIDC provider unreachable: %s", type(exc).__name__)
+        return refused(
+            request,
+            "Kommunens login svarer ikke",
+            "Vi kan ikke nå kommunens login-tjeneste lige nu. Prøv igen om lidt.",
+            status=503,
+        )
 
 
 def _claims_options() -> dict:
@@ -59,7 +71,7 @@ def _claims_options() -> dict:
 def callback(request):
     try:
         token = client().authorize_access_token(request, claims_options=_claims_options(), leeway=60)
-    except (OAuthError, JoseError, ValueError, KeyError) as exc:
+    except (OAuthError, JoseError, requests.RequestException, ValueError, KeyError) as exc:
         log.warning("OIDC sign-in failed: %s", type(exc).__name__)
         return refused(
             request,

@@ -9,10 +9,10 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from djangosaml2.views import AssertionConsumerServiceView, _set_subject_id
+from djangosaml2.views import AssertionConsumerServiceView, LoginView, _set_subject_id
 
 from samtale.citizens.models import Citizen
-from samtale.core.identity import sign_in_citizen
+from samtale.core.identity import actor_for, sign_in_citizen
 from samtale.identity.services import SignInRefused
 from samtale.identity.views import refused
 
@@ -51,6 +51,15 @@ def citizen_for_assertion(ava: dict) -> Citizen:
             "Har du fået et brev om en samtale, så kontakt jobcentret på det telefonnummer, der står i brevet.",
         )
     return citizen
+
+
+class CitizenLoginView(LoginView):
+    """Someone signed in as a citizen goes straight on; anyone else (a caseworker in the same browser)
+    is sent to NemLog-in, instead of back to /borger/ which would send them here again."""
+
+    def should_prevent_auth(self, request) -> bool:
+        actor = actor_for(request)
+        return actor is not None and actor.kind == "citizen"
 
 
 class CitizenAcsView(AssertionConsumerServiceView):

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.urls import path
 from djangosaml2 import views
 
-from samtale.identity.saml import CitizenAcsView
+from samtale.identity.saml import CitizenAcsView, CitizenLoginView
 from samtale.identity.views import not_configured
 
 
@@ -22,7 +22,7 @@ def _when_configured(view):
 
 
 urlpatterns = [
-    path("login/", _when_configured(views.LoginView.as_view()), name="saml2_login"),
+    path("login/", _when_configured(CitizenLoginView.as_view()), name="saml2_login"),
     path("acs/", _when_configured(CitizenAcsView.as_view()), name="saml2_acs"),
     path("logout/", _when_configured(views.LogoutInitView.as_view()), name="saml2_logout"),
     path("ls/", _when_configured(views.LogoutView.as_view()), name="saml2_ls"),

@@ -41,22 +41,27 @@ def _with_next(path: str, nxt: str) -> str:
     return f"{path}?{urlencode({'next': nxt})}"
 
 
-def citizen_login(request):
-    nxt = safe_next(request, "/borger/")
-    if settings.SAML_ENABLED:
-        return redirect(_with_next(reverse("saml2_login"), nxt))
+def _login(request, *, home: str, provider_on: bool, provider_start: str):
+    """The configured provider first; the development login only when no provider is configured."""
+    nxt = safe_next(request, home)
+    if provider_on:
+        return redirect(_with_next(reverse(provider_start), nxt))
     if settings.DEV_LOGIN:
         return redirect(_with_next(reverse("core:login"), nxt))
     return not_configured(request)
+
+
+def citizen_login(request):
+    return _login(request, home="/borger/", provider_on=settings.SAML_ENABLED, provider_start="saml2_login")
 
 
 def staff_login(request):
-    nxt = safe_next(request, "/sagsbehandler/")
-    if settings.OIDC_ENABLED:
-        return redirect(_with_next(reverse("identity:oidc_start"), nxt))
-    if settings.DEV_LOGIN:
-        return redirect(_with_next(reverse("core:login"), nxt))
-    return not_configured(request)
+    return _login(
+        request,
+        home="/sagsbehandler/",
+        provider_on=settings.OIDC_ENABLED,
+        provider_start="identity:oidc_start",
+    )
 
 
 def admin_login(request):
