@@ -1,6 +1,8 @@
 """Issue 13 item 1: citizens sign in through a real SAML IdP (pysaml2, playing NemLog-in; conftest.py)
 with OIOSAML 3 shaped assertions; every refusal is a Danish page and the CPR is never in a URL."""
 
+import base64
+import zlib
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -33,6 +35,9 @@ def test_the_citizen_is_sent_to_the_idp_with_a_signed_request(client, citizen, s
     assert url.startswith(f"{saml_idp.url}/sso/redirect")
     assert query["SigAlg"] == ["http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"] and query["Signature"]
     assert query["RelayState"] == ["/borger/"]
+    request = zlib.decompress(base64.b64decode(query["SAMLRequest"][0]), -15).decode()
+    assert "https://data.gov.dk/concept/core/nsis/loa/Substantial" in request  # RequestedAuthnContext
+    assert 'Comparison="minimum"' in request and "http://testserver/saml2/acs/" in request
     assert requests.get(url, timeout=10).status_code == 200  # the IdP verified the signature
     forged = url.replace("Signature=", "Signature=AAAA")
     refused = requests.get(forged, timeout=10)
