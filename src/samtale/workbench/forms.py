@@ -143,6 +143,7 @@ class MoveForm(forms.Form):
     day = forms.DateField(label=_("Dato"), required=False, widget=DATE)
     start_time = forms.TimeField(label=_("Fra kl."), required=False, widget=TIME)
     end_time = forms.TimeField(label=_("Til kl."), required=False, widget=TIME)
+    confirm_unusual_time = forms.BooleanField(label=_("Flyt alligevel til dette tidspunkt"), required=False)
 
     def __init__(self, *args, slots=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -163,10 +164,13 @@ class MoveForm(forms.Form):
         data = self.cleaned_data
         if data.get("slot"):
             return {"slot": self.slots[data["slot"]]}
-        return {
+        out = {
             "start": local_moment(data["day"], data["start_time"]),
             "end": local_moment(data["day"], data["end_time"]),
         }
+        if data.get("confirm_unusual_time"):
+            out["confirm_unusual_time"] = True
+        return out
 
 
 class BookingCancelForm(forms.Form):
@@ -180,15 +184,30 @@ class BookingCancelForm(forms.Form):
 
 
 class BookingChangeForm(forms.Form):
-    """Ændring uden flytning (R-PC-7): what `booking_change` may change; the time stays."""
+    """Ændring uden flytning (R-PC-7): what `booking_change` may change; the time and number stay."""
 
     contact_form = forms.ChoiceField(label=_("Kontaktform"), choices=())
     title = forms.CharField(label=_("Titel"), max_length=200)
     description = forms.CharField(label=_("Beskrivelse"), required=False, widget=TEXTAREA)
     location = forms.CharField(label=_("Mødested"), required=False, max_length=200)
     address = forms.CharField(label=_("Adresse (ved personligt fremmøde)"), required=False, max_length=300)
+    who_calls = forms.ChoiceField(
+        label=_("Hvem ringer op? (ved telefonmøde)"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=(("jobcenter", _("Jobcentret ringer til borgeren")), ("citizen", _("Borgeren ringer op"))),
+    )
+    phone_to_call = forms.CharField(label=_("Nummer borgeren skal ringe til"), required=False, max_length=30)
     video_link = forms.URLField(
         label=_("Link til videomødet"), required=False, max_length=500, assume_scheme="https"
+    )
+    rebooking_allowed = forms.BooleanField(label=_("Borgeren må ombooke"), required=False)
+    rebooking_cutoff_hours = forms.IntegerField(
+        label=_("Ombooking senest (timer før)"), min_value=0, max_value=1440, required=False
+    )
+    cancellation_allowed = forms.BooleanField(label=_("Borgeren må aflyse"), required=False)
+    cancellation_cutoff_hours = forms.IntegerField(
+        label=_("Aflysning senest (timer før)"), min_value=0, max_value=1440, required=False
     )
     akasse_expected = forms.BooleanField(label=_("A-kassen forventes at deltage"), required=False)
     akasse_invited = forms.BooleanField(label=_("A-kassen inviteres"), required=False)
@@ -199,18 +218,31 @@ class BookingChangeForm(forms.Form):
         if not video:
             del self.fields["video_link"]
 
-    def service_kwargs(self, booking) -> dict:
-        """Only what changed, so the history and the citizen's message name just that."""
-        out = {}
-        for name, value in self.cleaned_data.items():
-            current = getattr(booking, name, None)
-            if name == "contact_form":
-                current = booking.contact_form.code
-            if name.startswith("akasse_"):
-                current = bool(current)
-            if value != current:
-                out[name] = value
-        return out
+    @staticmethod
+    def initial_for(booking) -> dict:
+        def hours(deadline):
+            return round((booking.start - deadline).total_seconds() / 3600) if deadline else 24
+
+        return {
+            "contact_form": booking.contact_form.code,
+            "title": booking.title,
+            "description": booking.description,
+            "location": booking.location,
+            "address": booking.address,
+            "who_calls": booking.who_calls,
+            "phone_to_call": booking.phone_to_call,
+            "video_link": getattr(booking, "video_link", ""),
+            "rebooking_allowed": booking.rebooking_allowed,
+            "rebooking_cutoff_hours": hours(booking.rebooking_deadline),
+            "cancellation_allowed": booking.cancellation_allowed,
+            "cancellation_cutoff_hours": hours(booking.cancellation_deadline),
+            "akasse_expected": bool(booking.akasse_expected),
+            "akasse_invited": bool(booking.akasse_invited),
+        }
+
+    def service_kwargs(self) -> dict:
+        """Only what the caseworker changed, so the history and the citizen's message name just that."""
+        return {name: self.cleaned_data[name] for name in self.changed_data}
 
 
 # --- Frister -------------------------------------------------------------------------------------------

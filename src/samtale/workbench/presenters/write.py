@@ -162,19 +162,21 @@ def skipped_text(skipped: dict[str, int]) -> str:
 def follows() -> dict[str, list[str]]:
     """Which codes make which fields apply (R-PC-2), from the code lists' own flags, for the forms'
     progressive enhancement: personal attendance → address; by phone → who calls and the number;
-    types needing the a-kasse's participation → the a-kasse fields."""
+    types needing the a-kasse's participation → the a-kasse fields; types whose agreement may bind
+    the citizen (R-HC-2/3; never for the others, R-HC-5) → the question whether it does."""
     from samtale.codes.models import ContactForm, ConversationType
 
     forms = list(
         ContactForm.objects.filter(active=True).values_list("code", "personal_attendance", "by_phone")
     )
+    types = list(
+        ConversationType.objects.filter(active=True).values_list(
+            "code", "binding_agreement", "requires_akasse_status"
+        )
+    )
     return {
         "personal": [code for code, personal, _phone in forms if personal],
         "phone": [code for code, _personal, phone in forms if phone],
-        "akasse": [
-            str(c)
-            for c in ConversationType.objects.filter(active=True, requires_akasse_status=True).values_list(
-                "code", flat=True
-            )
-        ],
+        "akasse": [str(code) for code, _binding, akasse in types if akasse],
+        "binding": [str(code) for code, binding, _akasse in types if binding],
     }

@@ -31,19 +31,10 @@ def booking_change(request, booking_id):
     """R-PC-7 "på anden måde ændres": caseworker-facing fields change, the time and number stay."""
     actor = request.actor
     booking = booking_get(actor, booking_id)
-    initial = {
-        "contact_form": booking.contact_form.code,
-        "title": booking.title,
-        "description": booking.description,
-        "location": booking.location,
-        "address": booking.address,
-        "video_link": getattr(booking, "video_link", ""),
-        "akasse_expected": bool(booking.akasse_expected),
-        "akasse_invited": bool(booking.akasse_invited),
-    }
+    initial = BookingChangeForm.initial_for(booking)
     form = BookingChangeForm(request.POST or None, initial=initial, video=VIDEO)
     if request.method == "POST" and form.is_valid():
-        changes = form.service_kwargs(booking)
+        changes = form.service_kwargs()
         if not changes:
             messages.info(request, "Intet er ændret.")
             return _back(booking)
@@ -67,7 +58,7 @@ def booking_move(request, booking_id):
     booking = booking_get(actor, booking_id)
     slots = [s for s in p.my_free_slots(actor, booking.citizen, booking.jobcenter) if s.pk != booking.slot_id]
     form = MoveForm(request.POST or None, slots=slots)
-    preview = None
+    preview, unusual = None, bool(form.data.get("confirm_unusual_time"))
     if request.method == "POST" and form.is_valid():
         old_start = booking.start
         try:
@@ -84,6 +75,7 @@ def booking_move(request, booking_id):
                 messages.success(request, p.told(booking.citizen, mark, what))
                 return _back(booking)
         except DomainError as error:
+            unusual = unusual or error.code == "unusual_time"
             form_error(form, error, SUMMON_FIELDS)
     return _page(
         request,
@@ -91,6 +83,7 @@ def booking_move(request, booking_id):
         booking,
         form=form,
         preview=preview,
+        unusual=unusual,
         when=p.when(booking.start, booking.end),
     )
 

@@ -16,7 +16,8 @@
       time: slot ? slot.value === "" : true,
       personal: contact ? codes(form, "personal").indexOf(contact.value) >= 0 : true,
       phone: contact ? codes(form, "phone").indexOf(contact.value) >= 0 : true,
-      akasse: type ? codes(form, "akasse").indexOf(type.value) >= 0 : true
+      akasse: type ? codes(form, "akasse").indexOf(type.value) >= 0 : true,
+      binding: type ? codes(form, "binding").indexOf(type.value) >= 0 : true
     };
     form.querySelectorAll("[data-show]").forEach(function (el) {
       // data-show="personal time": shown only when every condition holds.
