@@ -39,6 +39,8 @@ def make_offer(jc_a, system):
             actor=system,
             jobcenter=jc_a,
             title="Jobsamtale",
+            description="Vi taler om din jobsøgning og dine næste skridt.",
+            location="Jobcentret, stuen",
             conversation_type=7,
             contact_forms=["personligt", "telefonisk"],
             contact_groups=[1, 3, 6],

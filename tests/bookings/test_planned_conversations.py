@@ -25,6 +25,9 @@ def booking_events(kind=None):
 
 def summon(actor, citizen, start, minutes=45, ctype=7, form="personligt", **kw):
     kw.setdefault("address", "Vesterbrogade 1, 1620 København V")
+    kw.setdefault("location", "Jobcentret, mødelokale 2")
+    kw.setdefault("description", "Vi taler om din jobsøgning og dine næste skridt.")
+    kw.setdefault("citizen_contact", "+4520304050")
     return services.booking_summon(
         actor=actor,
         citizen=citizen,
@@ -52,6 +55,8 @@ def test_r_pc_1_end_before_start_is_refused_and_nothing_changes(actor_a, citizen
             citizen=citizen,
             conversation_type=7,
             contact_form="telefonisk",
+            location="Jobcentret, mødelokale 1",
+            description="Vi taler om din situation og dine næste skridt.",
             start=start,
             end=start - timedelta(minutes=1),
         )
@@ -66,6 +71,8 @@ def test_r_pc_1_naive_times_are_refused(actor_a, citizen):
             citizen=citizen,
             conversation_type=7,
             contact_form="telefonisk",
+            location="Jobcentret, mødelokale 1",
+            description="Vi taler om din situation og dine næste skridt.",
             start=datetime(2026, 3, 10, 10),
             end=datetime(2026, 3, 10, 11),
         )
@@ -193,7 +200,7 @@ def test_r_pc_4_one_planned_jobsamtale_or_opfoelgning_at_a_time(actor_a, citizen
     assert first.booking_number in e.value.message
     summon(actor_a, citizen, local(2026, 3, 20, 10), ctype=12)  # Anden samtale has no family: allowed
     services.booking_cancel(actor=actor_a, booking=first, reason="fejlindkaldelse")
-    summon(actor_a, citizen, local(2026, 3, 21, 10), ctype=7)  # the cancelled one no longer counts
+    summon(actor_a, citizen, local(2026, 3, 23, 10), ctype=7)  # the cancelled one no longer counts
 
 
 def test_r_pc_4_self_booking_refused_while_one_is_planned(actor_a, citizen, me, slot):
@@ -208,35 +215,36 @@ def test_r_pc_4_self_booking_refused_while_one_is_planned(actor_a, citizen, me, 
 @pytest.mark.parametrize(
     "meeting, at, allowed",
     [
-        # Ordinary day: the exception holds from 00:00 to 23:59 Copenhagen time on the meeting's day.
+        # Ordinary day: the exception holds from 00:00 Copenhagen time on the meeting's day; from the
+        # next day on the meeting's day has passed and it no longer counts at all (R-PC-4, S-5).
         (local(2026, 3, 10, 10), local(2026, 3, 9, 23, 59), False),
         (local(2026, 3, 10, 10), local(2026, 3, 10, 0, 0), True),
         (local(2026, 3, 10, 10), local(2026, 3, 10, 23, 59), True),
-        (local(2026, 3, 10, 10), local(2026, 3, 11, 0, 0), False),
+        (local(2026, 3, 10, 10), local(2026, 3, 11, 0, 0), True),
         # Spring forward (29 March 2026, 02:00 → 03:00): the Danish day starts at 23:00 UTC the 28th.
         (local(2026, 3, 29, 1, 30), datetime(2026, 3, 28, 22, 59, tzinfo=UTC), False),
         (local(2026, 3, 29, 1, 30), datetime(2026, 3, 28, 23, 0, tzinfo=UTC), True),
         (local(2026, 3, 29, 23, 30), datetime(2026, 3, 29, 21, 59, tzinfo=UTC), True),
-        (local(2026, 3, 29, 23, 30), datetime(2026, 3, 29, 22, 0, tzinfo=UTC), False),
-        # Fall back (25 October 2026, 03:00 → 02:00): the Danish day ends at 23:00 UTC.
-        (local(2026, 10, 25, 23, 30), datetime(2026, 10, 25, 22, 59, tzinfo=UTC), True),
-        (local(2026, 10, 25, 23, 30), datetime(2026, 10, 25, 23, 0, tzinfo=UTC), False),
+        # Fall back (25 October 2026, 03:00 → 02:00): the day before ends at 22:00 UTC.
+        (local(2026, 10, 25, 23, 30), datetime(2026, 10, 24, 21, 59, tzinfo=UTC), False),
+        (local(2026, 10, 25, 23, 30), datetime(2026, 10, 24, 22, 0, tzinfo=UTC), True),
     ],
 )
 def test_r_pc_4_same_day_exception_at_the_copenhagen_day_boundary_and_dst(
     actor_a, citizen, meeting, at, allowed
 ):
+    # Night and Sunday meetings, confirmed as unusual times: the day boundary is what is tested here.
     with time_machine.travel(meeting - timedelta(days=3), tick=False):
-        summon(actor_a, citizen, meeting, minutes=20, ctype=7)
+        summon(actor_a, citizen, meeting, minutes=20, ctype=7, confirm_unusual_time=True)
     with time_machine.travel(at, tick=False):
         later = at + timedelta(days=14)
         if allowed:
-            second = summon(actor_a, citizen, later, ctype=7)
+            second = summon(actor_a, citizen, later, ctype=7, confirm_unusual_time=True)
             assert Booking.objects.filter(citizen=citizen, status="planned").count() == 2
             assert second.status == BookingStatus.PLANNED
         else:
             with pytest.raises(Conflict) as e:
-                summon(actor_a, citizen, later, ctype=7)
+                summon(actor_a, citizen, later, ctype=7, confirm_unusual_time=True)
             assert e.value.rule == "R-PC-4"
 
 

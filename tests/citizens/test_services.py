@@ -143,12 +143,13 @@ def test_sms_reminders_need_a_phone(actor_a, jc_a):
 
 
 def test_early_follow_up_marker_is_reported(make_citizen, actor_a):
-    """R-PC-10: a request for early follow-up is the person group marker "Tidlig opfølgning – fast track"."""
+    """R-PC-10: a request for early follow-up is the person group marker "Tidlig opfølgning - fast track"
+    (spelled as seed 003, BEK 442 § 20 stk. 4, spells it)."""
     citizen = make_citizen()
     marker = services.marker_register(actor=actor_a, citizen=citizen, marker="tidlig_opfoelgning")
-    assert marker.marker_type.label == "Tidlig opfølgning – fast track"
+    assert marker.marker_type.label == "Tidlig opfølgning - fast track"
     assert (
-        ReportEvent.objects.get(kind="marker.registered").payload["label"] == "Tidlig opfølgning – fast track"
+        ReportEvent.objects.get(kind="marker.registered").payload["label"] == "Tidlig opfølgning - fast track"
     )
     # Registering it again while in force is a no-op, not a second event.
     services.marker_register(actor=actor_a, citizen=citizen, marker="tidlig_opfoelgning")

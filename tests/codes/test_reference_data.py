@@ -26,11 +26,58 @@ def test_contact_forms_carry_resets_flag_as_data():
     assert resets == {
         "Personligt fremmøde": True,
         "Telefonisk": True,
-        "Digitalt møde (video)": True,
+        "Digitalt møde": True,
         "Brev": False,
-        "E-mail": False,
+        "Email": False,
         "Ingen direkte borgerkontakt": False,
     }
+
+
+# Seed 001 (Afholdt samtale), the lists under "Samtaletype", "Kontaktformtype" and "Status på deltagelse",
+# and seed 003 (BEK 442 § 20 stk. 4) for the marker: the official labels, spelled as the seeds spell them.
+SEED_LABELS = {
+    "ConversationType": {
+        4: "Opfølgningssamtale",
+        7: "Jobsamtale",
+        9: "Informationsmøde",
+        10: "CV samtale",
+        12: "Anden samtale",
+        13: "Informationsmøde uden mødepligt",
+        15: "Rådighedssamtale",
+        17: "Jobsamtale med deltagelse af a-kasse",
+        901: "Fleksjobopfølgningssamtale",
+        902: "Integrationssamtale",
+        903: "Samtale i rehabiliteringsteam",
+    },
+    "ContactForm": {
+        "personligt": "Personligt fremmøde",
+        "telefonisk": "Telefonisk",
+        "brev": "Brev",
+        "email": "Email",
+        "digitalt": "Digitalt møde",
+        "ingen_kontakt": "Ingen direkte borgerkontakt",
+    },
+    "ParticipationStatus": {
+        "akasse_deltog": "A-kassen deltog",
+        "borger_onskede_ikke_akasse": "Borger ønskede ikke a-kassens deltagelse",
+        "akasse_valgte_ikke_at_deltage": "A-kassen har valgt ikke at deltage",
+        "akasse_udeblev": "A-kassen udeblev",
+        "borger_deltog_rehabilitering": "Borger deltog i Rehabiliteringssamtale",
+        "borger_deltog_ikke_rehabilitering": "Borger deltog ikke i Rehabiliteringssamtale",
+    },
+    "PersonGroupMarkerType": {"tidlig_opfoelgning": "Tidlig opfølgning - fast track"},
+}
+
+
+@pytest.mark.parametrize("model", sorted(SEED_LABELS))
+def test_labels_are_spelled_as_the_seeds_spell_them(model):
+    """Issue 10 point 9: the official labels exactly as seeds 001 and 003 spell them; a longer text
+    lives in `description` (Informationsmøde: med mødepligt; Digitalt møde: video)."""
+    labels = dict(getattr(m, model).objects.values_list("code", "label"))
+    for code, label in SEED_LABELS[model].items():
+        assert labels[code] == label
+    assert m.ConversationType.objects.get(code=9).description == "Informationsmøde med mødepligt"
+    assert m.ContactForm.objects.get(code="digitalt").video is True
 
 
 def test_conversation_types_have_dfdg_codes_and_local_ones():

@@ -131,15 +131,32 @@ def test_r_dl_3_other_family_or_non_fulfilling_offer_does_not_fulfil(
     assert deadline.status == "active"
 
 
-def test_r_dl_11_deadline_before_existing_booking_is_refused(make_citizen, actor_a, make_booking):
+def test_r_dl_11_deadline_whose_horizon_ends_before_the_booking_is_refused(
+    make_citizen, actor_a, make_booking
+):
+    """R-DL-11: the booking lies after deadline date + 7 — the caseworker must move it instead."""
     citizen = make_citizen(contact_group=2)
-    make_booking(citizen, TODAY + timedelta(days=12))
+    make_booking(citizen, TODAY + timedelta(days=18))
     with pytest.raises(Conflict) as err:
         deadline_create(
             actor=actor_a, citizen=citizen, conversation_type=7, deadline_date=TODAY + timedelta(days=10)
         )
     assert err.value.rule == "R-DL-11" and "flyt samtalen" in err.value.message
     assert not Deadline.objects.exists()
+
+
+@pytest.mark.parametrize("days_after_deadline", [1, 7])
+def test_r_dl_11_booking_inside_the_horizon_fulfils_the_new_deadline_at_once(
+    make_citizen, actor_a, make_booking, days_after_deadline
+):
+    """R-DL-11 (changed) with R-DL-3: a booking after the deadline date but inside its horizon
+    (deadline date + 7) is no reason to refuse — the new deadline is fulfilled at once."""
+    citizen = make_citizen(contact_group=2)
+    booking = make_booking(citizen, TODAY + timedelta(days=10 + days_after_deadline))
+    deadline, _ = deadline_create(
+        actor=actor_a, citizen=citizen, conversation_type=7, deadline_date=TODAY + timedelta(days=10)
+    )
+    assert deadline.status == "fulfilled" and deadline.fulfilled_by == booking
 
 
 def test_r_dl_12_warnings_free_times_and_absence(make_citizen, actor_a, make_offer):
@@ -365,6 +382,8 @@ def test_with_the_real_booking_services(make_citizen, actor_a):
         citizen=citizen,
         conversation_type=7,
         contact_form="personligt",
+        location="Jobcentret, mødelokale 1",
+        description="Vi taler om din situation og dine næste skridt.",
         start=start,
         end=start + timedelta(minutes=30),
         address="Jobcentervej 1",
@@ -372,7 +391,13 @@ def test_with_the_real_booking_services(make_citizen, actor_a):
     deadline.refresh_from_db()
     assert deadline.status == "fulfilled" and deadline.fulfilled_by == booking
     later = clock.at(TODAY + timedelta(days=6), 10)
-    bookings.booking_move(actor=actor_a, booking=booking, start=later, end=later + timedelta(minutes=30))
+    bookings.booking_move(
+        actor=actor_a,
+        booking=booking,
+        start=later,
+        end=later + timedelta(minutes=30),
+        confirm_unusual_time=True,  # a Sunday
+    )
     deadline.refresh_from_db()
     assert deadline.meeting_date == TODAY + timedelta(days=6)
     reason = CancellationReason.objects.filter(active=True).first()

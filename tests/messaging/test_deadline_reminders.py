@@ -92,6 +92,8 @@ def test_r_nt_6_booked_in_between_no_more_reminders(subscribed, actor_a, http_sm
             citizen=citizen,
             conversation_type=7,
             contact_form="telefonisk",
+            location="Jobcentret, mødelokale 1",
+            description="Vi taler om din situation og dine næste skridt.",
             start=clock.at(D0 + timedelta(days=15), 10),
             end=clock.at(D0 + timedelta(days=15), 10, 30),
         )

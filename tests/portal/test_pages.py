@@ -223,6 +223,8 @@ def test_r_pc_9_opening_the_meeting_sets_booking_confirmed(portal, world, actor_
         citizen=world.citizen,
         conversation_type=7,
         contact_form="telefonisk",
+        location="Jobcentret, mødelokale 1",
+        description="Vi taler om din situation og dine næste skridt.",
         start=at(date(2017, 7, 3), 10),
         end=at(date(2017, 7, 3), 10, 30),
         phone_to_call="+4533333333",

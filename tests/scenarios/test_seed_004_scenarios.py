@@ -136,31 +136,8 @@ def test_s4_already_summoned_deadline_fulfilled_at_once(walker, make_citizen, ac
     ]
 
 
-def test_s5_no_show_closed_anyway_then_summons_fulfils_new_deadline(
-    walker, make_citizen, actor_a, make_booking, make_offer
-):
-    w = walker(D0)
-    citizen = make_citizen(contact_group=3)
-    deadline = _deadline(actor_a, citizen, d(14))
-    w.walk_to(d(4), deadline)
-    booking = make_booking(citizen, d(11), self_booked=True, offer=make_offer())
-    w.walk_to(d(11), deadline)  # the citizen does not turn up; the batch closes it on the meeting date anyway
-    assert deadline.status == "closed_admin"
-    w.at(14)
-    new = _deadline(actor_a, citizen, d(30))  # new deadline …
-    make_booking(citizen, d(20))  # … or a summons → fulfilled
-    _mark(booking, "no_show")  # no-show registered
-    new.refresh_from_db()
-    deadline.refresh_from_db()
-    assert history(deadline) == [
-        *CREATED_ACTIVE(d(0)),
-        (d(4), "active", "fulfilled", "fulfilling_booking_made"),
-        (d(11), "fulfilled", "closed_fulfilled", "meeting_date_reached"),
-        (d(11), "closed_fulfilled", "closed_admin", "closed_at_once"),
-    ]
-    assert history(new) == [*CREATED_ACTIVE(d(11)), (d(11), "active", "fulfilled", "summons_made")]
-    w.walk_to(d(21), new)
-    assert new.status == "closed_admin"
+# S-5 runs through the real services, in the seed's order, in test_seed_004_through_services.py
+# (test_s5_in_the_seeds_order): a shortcut past the booking services would skip R-PC-4.
 
 
 @pytest.mark.parametrize("group,deregistration", [(2, False), (1, True)])

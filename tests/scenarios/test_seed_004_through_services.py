@@ -103,33 +103,121 @@ def test_s2_through_services(walker, make_citizen, actor_a):
     )
 
 
-def test_s5_through_services(walker, make_citizen, actor_a, slot_on):
-    w = walker(D0)
-    citizen = make_citizen(contact_group=3)
-    deadline, _ = deadline_create(actor=actor_a, citizen=citizen, conversation_type=7, deadline_date=d(14))
-    slot = slot_on(d(11))
-    w.walk_to(d(4), deadline)
-    booking = bookings.booking_self_book(actor=Actor.for_citizen(citizen), slot=slot)
-    w.walk_to(d(11), deadline)  # the citizen does not turn up; closed on the meeting date anyway
-    assert deadline.status == "closed_admin"
-    w.at(14)
-    new, _ = deadline_create(actor=actor_a, citizen=citizen, conversation_type=7, deadline_date=d(30))
-    bookings.booking_mark_no_show(actor=actor_a, booking=booking)  # no-show registered
-    start = clock.at(d(20), 9)
-    bookings.booking_summon(
-        actor=actor_a,
+def _summon(actor, citizen, day: date, hour: int = 9):
+    start = clock.at(day, hour)
+    return bookings.booking_summon(
+        actor=actor,
         citizen=citizen,
         conversation_type=7,
         contact_form="personligt",
+        title="Jobsamtale",
+        description="Vi taler om din jobsøgning og dine næste skridt.",
+        location="Jobcentret, mødelokale 1",
+        address="Jobcentervej 1",
         start=start,
         end=start + timedelta(minutes=30),
-        address="Jobcentervej 1",
     )
+
+
+@pytest.mark.parametrize(
+    "how, meeting_day",
+    [
+        ("summoned", 9),  # before the deadline date
+        ("self_booked", 18),  # after the deadline date, inside its horizon (R-DL-11: fulfils at once)
+    ],
+)
+def test_s4_in_the_seeds_order(walker, make_citizen, actor_a, slot_on, how, meeting_day):
+    """S-4, seed 004 Bilag 1 "Borger har - inden fristen er angivet - selvbooket eller er indkaldt",
+    step by step through the services:
+    1. Borger er indkaldt eller har selvbooket;
+    2. Jobcentret opretter frist → Indfriet frist (R-DL-3; R-DL-11: a booking inside the horizon);
+    3. Afholder møde → Lukket indfriet frist efterfulgt af Administrativt lukket frist (batch);
+    4. Jobcentret opretter ny frist → Aktiv frist;
+    5. Samtalen registreres."""
+    w = walker(D0)
+    citizen = make_citizen(contact_group=3)
+    if how == "summoned":
+        booking = _summon(actor_a, citizen, d(meeting_day))  # 1.
+    else:
+        booking = bookings.booking_self_book(actor=Actor.for_citizen(citizen), slot=slot_on(d(meeting_day)))
+    w.walk_to(d(1))
+    deadline, _ = deadline_create(  # 2.
+        actor=actor_a, citizen=citizen, conversation_type=7, deadline_date=d(14)
+    )
+    assert deadline.status == "fulfilled" and deadline.fulfilled_by == booking
+    w.walk_to(d(meeting_day), deadline)  # 3.
+    assert deadline.status == "closed_admin"
+    event = "summons_made" if how == "summoned" else "fulfilling_booking_made"
+    assert history(deadline) == [
+        (d(1), None, "not_activated", "created"),
+        (d(1), "not_activated", "fulfilled", event),
+        (d(meeting_day), "fulfilled", "closed_fulfilled", "meeting_date_reached"),
+        (d(meeting_day), "closed_fulfilled", "closed_admin", "closed_at_once"),
+    ]
+    w.at(12)
+    new, _ = deadline_create(  # 4.
+        actor=actor_a, citizen=citizen, conversation_type=7, deadline_date=d(meeting_day + 30)
+    )
+    assert new.status == "active"
+    held_conversation_register(  # 5.
+        actor=actor_a,
+        citizen=citizen,
+        held_at=clock.at(d(meeting_day), 10),
+        conversation_type=7,
+        contact_form="personligt",
+        agreement=AGREEMENT,
+        booking=booking,
+    )
+    booking.refresh_from_db()
     new.refresh_from_db()
-    assert history(deadline)[-2:] == [
+    assert booking.status == "held" and new.status == "active"
+
+
+@pytest.mark.parametrize("then", ["new_deadline", "summons"])
+def test_s5_in_the_seeds_order(walker, make_citizen, actor_a, slot_on, then):
+    """S-5, seed 004 Bilag 1 "Borger har selvbooket eller er indkaldt, men udebliver fra samtale",
+    step by step through the services, in the seed's order:
+    1. Jobcentret opretter frist → Aktiv frist;
+    2. Borger booker samtale → Indfriet frist;
+    3. Borger udebliver → on the meeting date the batch closes it anyway (Lukket indfriet → Adm. lukket);
+    4. Jobcentret opretter ny frist → Aktiv frist (eller indkalder → Indfriet frist) — while the missed
+       booking is still planned: its day has passed, so it neither blocks (R-PC-4) nor fulfils;
+    5. Jobcentret registrerer udeblivelse."""
+    w = walker(D0)
+    citizen = make_citizen(contact_group=3)
+    deadline, _ = deadline_create(  # 1.
+        actor=actor_a, citizen=citizen, conversation_type=7, deadline_date=d(14)
+    )
+    slot = slot_on(d(11))
+    w.walk_to(d(4), deadline)
+    booking = bookings.booking_self_book(actor=Actor.for_citizen(citizen), slot=slot)  # 2.
+    deadline.refresh_from_db()
+    assert deadline.status == "fulfilled"
+    w.walk_to(d(11), deadline)  # 3. the citizen does not turn up; closed on the meeting date anyway
+    assert history(deadline) == [
+        *CREATED_ACTIVE(d(0)),
+        (d(4), "active", "fulfilled", "fulfilling_booking_made"),
         (d(11), "fulfilled", "closed_fulfilled", "meeting_date_reached"),
         (d(11), "closed_fulfilled", "closed_admin", "closed_at_once"),
     ]
-    assert history(new) == [*CREATED_ACTIVE(d(11)), (d(11), "active", "fulfilled", "summons_made")]
-    w.walk_to(d(20), new)
-    assert new.status == "closed_admin"
+    w.walk_to(d(14))  # the next working day: the missed booking is still "planned"
+    booking.refresh_from_db()
+    assert booking.status == "planned"
+    new, _ = deadline_create(  # 4.
+        actor=actor_a, citizen=citizen, conversation_type=7, deadline_date=d(30)
+    )
+    assert new.status == "active"  # the missed booking does not fulfil it
+    if then == "summons":
+        summons = _summon(actor_a, citizen, d(18))  # R-PC-4: the missed booking does not block
+        new.refresh_from_db()
+        assert new.status == "fulfilled" and new.fulfilled_by == summons
+    bookings.booking_mark_no_show(actor=actor_a, booking=booking)  # 5.
+    booking.refresh_from_db()
+    new.refresh_from_db()
+    assert booking.status == "no_show"
+    if then == "summons":
+        assert history(new) == [*CREATED_ACTIVE(d(14)), (d(14), "active", "fulfilled", "summons_made")]
+        w.walk_to(d(18), new)
+        assert new.status == "closed_admin"
+    else:
+        assert history(new) == CREATED_ACTIVE(d(14)) and new.status == "active"

@@ -59,8 +59,11 @@ def test_weekly_schedule_skips_the_caseworkers_existing_meetings(system, actor_a
         citizen=make_citizen(contact_group=6),
         conversation_type=12,
         contact_form="telefonisk",
+        location="Jobcentret, mødelokale 1",
+        description="Vi taler om din situation og dine næste skridt.",
         start=local(2026, 3, 31, 10),
         end=local(2026, 3, 31, 10, 45),
+        citizen_contact="+4520304050",
     )
     _, slots, skipped = week_schedule(system, offer, cw_a)
     assert skipped["busy"] == 2  # 10:00 and 10:30 overlap the summons

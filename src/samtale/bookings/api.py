@@ -44,12 +44,38 @@ class SummonsIn(Schema):
     rebooking_cutoff_hours: int | None = None
     cancellation_allowed: bool | None = None
     cancellation_cutoff_hours: int | None = None
+    video_link: str | None = None
+    confirm_unusual_time: bool = False
 
 
 class MoveIn(Schema):
     start: datetime | None = None
     end: datetime | None = None
     slot: UUID | None = None
+    confirm_unusual_time: bool = False
+
+
+class ChangeIn(Schema):
+    """R-PC-7: what may change without moving the conversation. Only the fields sent are changed."""
+
+    caseworker: str | None = None
+    caseworker_visible: bool | None = None
+    location: str | None = None
+    address: str | None = None
+    contact_form: str | None = None
+    title: str | None = None
+    description: str | None = None
+    video_link: str | None = None
+    phone_to_call: str | None = None
+    who_calls: str | None = None
+    citizen_contact: str | None = None
+    rebooking_allowed: bool | None = None
+    rebooking_cutoff_hours: int | None = None
+    cancellation_allowed: bool | None = None
+    cancellation_cutoff_hours: int | None = None
+    akasse_expected: bool | None = None
+    akasse_invited: bool | None = None
+    other_authority_summoned: bool | None = None
 
 
 class CancelIn(Schema):
@@ -90,6 +116,7 @@ class BookingOut(Schema):
     caseworker_name: str | None
     location: str
     address: str
+    video_link: str
     citizen_contact: str
     phone_to_call: str
     who_calls: str
@@ -178,6 +205,7 @@ def booking_out(b: Booking, *, for_citizen: bool = False) -> dict:
         "caseworker_name": None if hide or not b.caseworker_id else b.caseworker.name,
         "location": b.location,
         "address": b.address,
+        "video_link": b.video_link,
         "citizen_contact": b.citizen_contact,
         "phone_to_call": b.phone_to_call,
         "who_calls": b.who_calls,
@@ -228,7 +256,15 @@ def booking_summon(request, body: SummonsIn):
     actor = require(request, "caseworker", "admin")
     citizen = citizen_get(actor, body.citizen, purpose="indkaldelse")
     data = body.dict(exclude_unset=True)
-    for key in ("citizen", "slot", "conversation_type", "contact_form", "start", "end"):
+    for key in (
+        "citizen",
+        "slot",
+        "conversation_type",
+        "contact_form",
+        "start",
+        "end",
+        "confirm_unusual_time",
+    ):
         data.pop(key, None)
     fields = {k: v for k, v in data.items() if v is not None}
     slot = slot_get(actor, body.slot) if body.slot else None
@@ -240,6 +276,7 @@ def booking_summon(request, body: SummonsIn):
         start=body.start,
         end=body.end,
         slot=slot,
+        confirm_unusual_time=body.confirm_unusual_time,
         **fields,
     )
     return 201, booking_out(_fresh(actor, booking))
@@ -265,7 +302,26 @@ def booking_move(request, booking_id: UUID, body: MoveIn):
     actor = require(request, "caseworker", "admin")
     booking = selectors.booking_get(actor, booking_id)
     slot = slot_get(actor, body.slot) if body.slot else None
-    booking = services.booking_move(actor=actor, booking=booking, start=body.start, end=body.end, slot=slot)
+    booking = services.booking_move(
+        actor=actor,
+        booking=booking,
+        start=body.start,
+        end=body.end,
+        slot=slot,
+        confirm_unusual_time=body.confirm_unusual_time,
+    )
+    return booking_out(_fresh(actor, booking))
+
+
+@router.patch(
+    "/bookings/{booking_id}",
+    response=BookingOut,
+    summary="Ret samtalen uden at flytte den (sagsbehandler, sted, kontaktform, titel … — R-PC-7)",
+)
+def booking_change(request, booking_id: UUID, body: ChangeIn):
+    actor = require(request, "caseworker", "admin")
+    booking = selectors.booking_get(actor, booking_id)
+    booking = services.booking_change(actor=actor, booking=booking, **body.dict(exclude_unset=True))
     return booking_out(_fresh(actor, booking))
 
 

@@ -70,6 +70,8 @@ def _summon(ctx, citizen, group, i, now, today):
             start=start,
             end=start + timedelta(minutes=30),
             title="Telefonsamtale om dit forløb",
+            description="Vi ringer dig op og taler om, hvordan det går, og hvad du har brug for.",
+            location=f"{jobcenter.name}, telefonmøde",
             who_calls="jobcenter",
         )
     except DomainError:

@@ -57,6 +57,12 @@ class Booking(BaseModel):
     caseworker_visible = models.BooleanField("sagsbehandler synlig", default=True)
     location = models.CharField("indkaldelseslokation", max_length=200, blank=True)
     address = models.CharField("adresse", max_length=300, blank=True)
+    video_link = models.URLField(
+        "link til videomøde",
+        max_length=500,
+        blank=True,
+        help_text="Digitalt møde: vises i stedet for et lokale",
+    )
     citizen_contact = models.CharField(
         "borgerens kontaktmuligheder", max_length=200, blank=True, help_text="§ 20 nr. 6"
     )

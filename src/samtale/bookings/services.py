@@ -25,7 +25,13 @@ from samtale.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from samtale.organisations.models import Caseworker
 from samtale.reporting.services import report
 from samtale.scheduling.models import MeetingForm, Slot, SlotStatus
-from samtale.scheduling.services import caseworker_busy, caseworker_for, slot_release_place, slot_take_place
+from samtale.scheduling.services import (
+    caseworker_busy,
+    caseworker_for,
+    check_meeting_time,
+    slot_release_place,
+    slot_take_place,
+)
 
 # Other apps react here (deadlines R-DL-3/4/8, messaging), registered in their AppConfig.ready():
 # hook(actor=..., booking=..., kind=..., old=...) inside the transaction; kind in created, moved,
@@ -51,7 +57,50 @@ SUMMONS_FIELDS = {
     "cancellation_allowed",
     "cancellation_cutoff_hours",
     "meeting_form",
+    "video_link",
 }
+# What booking_change may change without moving the conversation (R-PC-7, § 20 stk. 3).
+CHANGE_FIELDS = {
+    "caseworker",
+    "caseworker_visible",
+    "location",
+    "address",
+    "contact_form",
+    "title",
+    "description",
+    "video_link",
+    "phone_to_call",
+    "who_calls",
+    "citizen_contact",
+    "rebooking_allowed",
+    "rebooking_cutoff_hours",
+    "cancellation_allowed",
+    "cancellation_cutoff_hours",
+    "akasse_expected",
+    "akasse_invited",
+    "other_authority_summoned",
+}
+# The booking's own fields a change is told and reported by (old → new in the history row).
+CHANGE_TRACKED = (
+    "caseworker",
+    "caseworker_visible",
+    "location",
+    "address",
+    "contact_form",
+    "title",
+    "description",
+    "video_link",
+    "phone_to_call",
+    "who_calls",
+    "citizen_contact",
+    "rebooking_allowed",
+    "rebooking_deadline",
+    "cancellation_allowed",
+    "cancellation_deadline",
+    "akasse_expected",
+    "akasse_invited",
+    "other_authority_summoned",
+)
 
 
 # Helpers --------------------------------------------------------------------------------------------
@@ -71,8 +120,35 @@ def snapshot(booking: Booking) -> dict:
     }
 
 
+def _tracked(booking: Booking, field: str):
+    value = getattr(booking, f"{field}_id" if field in ("caseworker", "contact_form") else field)
+    if field == "caseworker":
+        return booking.caseworker.ident if value else None
+    if field == "contact_form":
+        return booking.contact_form.code
+    if isinstance(value, datetime):
+        return _iso(value)
+    return value
+
+
+def _held_contact_number(booking: Booking) -> str | None:
+    """Seed 000 "Afholdt samtale — reference til afholdt samtale": the contact number of the held
+    conversation registered for this booking (its current version)."""
+    if booking.status != BookingStatus.HELD:
+        return None
+    return (
+        booking.held_conversations.filter(is_current=True)
+        .order_by("-version")
+        .values_list("contact_number", flat=True)
+        .first()
+    )
+
+
 def report_payload(booking: Booking) -> dict[str, Any]:
-    """The § 20 data of a planned conversation (seed 000 / seed 003), without personal numbers."""
+    """The § 20 data of a planned conversation (seed 000 / seed 003), without personal numbers.
+    The conversation type says which code system its code belongs to (R-RP-1): a local code is never
+    passed off as a DFDG code."""
+    ctype = booking.conversation_type
     return {
         "booking": str(booking.public_id),
         "booking_number": booking.booking_number,
@@ -83,13 +159,16 @@ def report_payload(booking: Booking) -> dict[str, Any]:
         "end": _iso(booking.end),
         "title": booking.title,
         "description": booking.description,
-        "conversation_type": booking.conversation_type.code,
+        "conversation_type": ctype.code,
+        "code_system": "dfdg" if ctype.dfdg_code else "local",
         "contact_form": booking.contact_form.code,
         "meeting_form": booking.meeting_form,
         "caseworker": booking.caseworker.ident if booking.caseworker_id else None,
+        "caseworker_name": booking.caseworker.name if booking.caseworker_id else None,  # § 20 nr. 10
         "caseworker_visible": booking.caseworker_visible,
         "location": booking.location,
         "address": booking.address,
+        "video_link": booking.video_link,
         "citizen_contact": booking.citizen_contact,
         "phone_to_call": booking.phone_to_call,
         "who_calls": booking.who_calls,
@@ -102,14 +181,28 @@ def report_payload(booking: Booking) -> dict[str, Any]:
         "cancellation_deadline": _iso(booking.cancellation_deadline),
         "confirmed_at": _iso(booking.confirmed_at),
         "cancellation_reason": booking.cancellation_reason.code if booking.cancellation_reason_id else None,
+        "held_conversation": _held_contact_number(booking),
     }
 
 
-def _changed(actor: Actor, booking: Booking, kind: str, old: dict | None, *, hook: bool = True) -> None:
+def _changed(
+    actor: Actor,
+    booking: Booking,
+    kind: str,
+    old: dict | None,
+    *,
+    hook: bool = True,
+    new: dict | None = None,
+) -> None:
     """History row, report event (R-PC-7; for the a-kasse too where § 20 stk. 5 applies, R-PC-8),
     audit record and the hooks — all in the caller's transaction."""
     BookingChange.objects.create(
-        booking=booking, at=clock.now(), actor=actor.label, kind=kind, old=old or {}, new=snapshot(booking)
+        booking=booking,
+        at=clock.now(),
+        actor=actor.label,
+        kind=kind,
+        old=old or {},
+        new=snapshot(booking) if new is None else new,
     )
     payload = report_payload(booking)
     if old:
@@ -150,6 +243,12 @@ def _save(booking: Booking, *, create: bool = False) -> Booking:
             ) from None
         raise
     return booking
+
+
+def _reject_unknown(fields: dict, known: set[str]) -> None:
+    unknown = sorted(set(fields) - known)
+    if unknown:
+        raise InvalidInput(f"Ukendt felt: {unknown[0]!s:.40}.", code="unknown_field", field=unknown[0])
 
 
 def _code(model, value, field: str):
@@ -194,14 +293,17 @@ def _require_planned(booking: Booking) -> None:
 
 
 def _check_one_planned(citizen: Citizen, ctype: ConversationType, *, exclude: Booking | None = None) -> None:
-    """R-PC-4 (the citizen is locked, so no one adds one meanwhile)."""
+    """R-PC-4 (the citizen is locked, so no one adds one meanwhile). Days that have passed do not count."""
     if not ctype.family:
         return
+    today = clock.today()
     others = [
         rules.PlannedFamily(start=b.start, number=b.booking_number)
-        for b in planned_family_bookings(citizen, exclude=exclude).only("start", "booking_number")
+        for b in planned_family_bookings(citizen, exclude=exclude)
+        .filter(start__gte=clock.start_of_day(today))
+        .only("start", "booking_number")
     ]
-    rules.check_one_planned(family=ctype.family, others=others, today=clock.today())
+    rules.check_one_planned(family=ctype.family, others=others, today=today)
 
 
 def _check_slot_for_citizen(citizen: Citizen, slot: Slot, *, now: datetime) -> None:
@@ -284,6 +386,7 @@ def _apply_slot(booking: Booking, slot: Slot, contact_form: ContactForm) -> None
     booking.caseworker_visible = offer.caseworker_visible
     booking.location = offer.location
     booking.address = offer.address if contact_form.personal_attendance else ""
+    booking.video_link = offer.video_link if contact_form.video else ""
     booking.phone_to_call = offer.phone_to_call if contact_form.by_phone else ""
     booking.who_calls = (
         (WhoCalls.CITIZEN if offer.phone_to_call else WhoCalls.JOBCENTER) if contact_form.by_phone else ""
@@ -309,7 +412,31 @@ def _check_contact_details(booking: Booking) -> None:
         phone_to_call=booking.phone_to_call,
         requires_akasse_status=booking.conversation_type.requires_akasse_status,
         akasse_expected=booking.akasse_expected,
+        video=booking.contact_form.video,
+        video_link=booking.video_link,
     )
+
+
+def _check_summons(booking: Booking, citizen: Citizen, *, type_changed: bool = True) -> None:
+    """R-PC-2 for what the jobcenter sets: § 20's fields present, contact options, and a type the
+    citizen's contact group may have (as R-HC-11: Jobsamtale med a-kasse only for group 1)."""
+    rules.check_summons_complete(
+        location=booking.location,
+        title=booking.title,
+        description=booking.description,
+        personal_attendance=booking.contact_form.personal_attendance,
+        citizen_contact=booking.citizen_contact,
+    )
+    if type_changed:
+        from samtale.conversations.selectors import allowed_group_codes
+
+        group = contact_group_on(citizen, clock.today())
+        rules.check_type_for_group(
+            allowed_group_codes=allowed_group_codes(booking.conversation_type),
+            group_code=group.code if group else None,
+            type_label=booking.conversation_type.label,
+        )
+    _check_contact_details(booking)
 
 
 def _check_caseworker_free(booking: Booking, *, exclude_slot: Slot | None = None) -> None:
@@ -352,16 +479,14 @@ def booking_summon(
     start: datetime | None = None,
     end: datetime | None = None,
     slot: Slot | None = None,
+    confirm_unusual_time: bool = False,
     **fields,
 ) -> Booking:
     """Indkaldelse: the jobcenter summons the citizen, into a free time (`slot`) or at a time of the
-    caseworker's calendar (`start`, `end`)."""
+    caseworker's calendar (`start`, `end`). A time on a weekend, a public holiday or outside the
+    jobcenter's opening hours needs `confirm_unusual_time=True` (the refusal says why)."""
     _require_jobcenter(actor)
-    unknown = set(fields) - SUMMONS_FIELDS
-    if unknown:
-        raise InvalidInput(
-            f"Ukendt felt: {sorted(unknown)[0]!s:.40}.", code="unknown_field", field=sorted(unknown)[0]
-        )
+    _reject_unknown(fields, SUMMONS_FIELDS)
     _check_scope(actor, citizen)
     citizen = citizen_lock(citizen)
     now, today = clock.now(), clock.today()
@@ -382,7 +507,7 @@ def booking_summon(
         booking.akasse_expected = fields.get("akasse_expected")
         booking.akasse_invited = fields.get("akasse_invited")
         _apply_slot(booking, slot, _pick_contact_form(slot, contact_form))
-        for key in ("title", "description", "citizen_contact", "other_authority_summoned"):
+        for key in ("title", "description", "citizen_contact", "other_authority_summoned", "video_link"):
             if fields.get(key) is not None:
                 setattr(booking, key, fields[key])
     else:
@@ -392,6 +517,7 @@ def booking_summon(
         if form is None:
             raise InvalidInput("Kontaktform skal udfyldes.", code="missing_field", field="contact_form")
         _check_free_time(start, end, now=now)
+        check_meeting_time(jobcenter, start, end, confirmed=confirm_unusual_time)
         meeting_form = fields.get("meeting_form") or MeetingForm.INDIVIDUAL
         if meeting_form not in MeetingForm.values:
             raise InvalidInput("Ukendt mødeform.", code="invalid_meeting_form", field="meeting_form")
@@ -414,6 +540,7 @@ def booking_summon(
         booking.description = fields.get("description") or ""
         booking.location = fields.get("location") or ""
         booking.address = (fields.get("address") or "").strip()
+        booking.video_link = (fields.get("video_link") or "").strip()
         booking.phone_to_call = phone
         booking.who_calls = who_calls
         booking.citizen_contact = fields.get("citizen_contact") or ""
@@ -434,7 +561,7 @@ def booking_summon(
             setattr(booking, f"{what}_deadline", rules.cutoff(start, hours) if allowed else None)
     if not booking.citizen_contact:
         booking.citizen_contact = ", ".join(x for x in (citizen.phone, citizen.email) if x)[:200]
-    _check_contact_details(booking)
+    _check_summons(booking, citizen)
     _check_one_planned(citizen, booking.conversation_type)
     if slot is None:
         _check_caseworker_free(booking)
@@ -537,9 +664,11 @@ def booking_move(
     start: datetime | None = None,
     end: datetime | None = None,
     slot: Slot | None = None,
+    confirm_unusual_time: bool = False,
 ) -> Booking:
     """Flytning: the jobcenter moves a planned conversation to another time or free time. The booking
-    number stays; the history keeps old and new times (R-PC-3). The jobcenter may always (R-PC-6)."""
+    number stays; the history keeps old and new times (R-PC-3). The jobcenter may always (R-PC-6);
+    a time outside the jobcenter's meeting times needs `confirm_unusual_time=True`."""
     _require_jobcenter(actor)
     citizen, booking = _lock(actor, booking)
     _require_planned(booking)
@@ -568,6 +697,7 @@ def booking_move(
         if start is not None and end is None:
             end = start + (booking.end - booking.start)
         _check_free_time(start, end, now=now)
+        check_meeting_time(booking.jobcenter, start, end, confirmed=confirm_unusual_time)
         shift = start - booking.start
         booking.start, booking.end = start, end
         if booking.rebooking_deadline:
@@ -585,6 +715,101 @@ def booking_move(
         slot_release_place(old_slot)
     _save(booking)
     _changed(actor, booking, "moved", old)
+    return booking
+
+
+def _clean_text(value, limit: int) -> str:
+    return ("" if value is None else str(value)).strip()[:limit]
+
+
+@transaction.atomic
+def booking_change(*, actor: Actor, booking: Booking, **fields) -> Booking:
+    """R-PC-7 (§ 20 stk. 3 "på anden måde ændres"): the jobcenter changes a planned conversation
+    without moving it — caseworker, location, address, contact form, title, description, video link,
+    phone arrangement, cut-offs, a-kasse participation (`CHANGE_FIELDS`). The booking number and time
+    stay; the history row holds old and new values; one report event `booking.changed`; the citizen is
+    told (messaging's hook, with an updated .ics). A change that changes nothing writes nothing."""
+    _require_jobcenter(actor)
+    _reject_unknown(fields, CHANGE_FIELDS)
+    citizen, booking = _lock(actor, booking)
+    _require_planned(booking)
+    before = {f: _tracked(booking, f) for f in CHANGE_TRACKED}
+    if "contact_form" in fields:
+        form = _code(ContactForm, fields["contact_form"], "contact_form")
+        if form is None:
+            raise InvalidInput("Kontaktform skal udfyldes.", code="missing_field", field="contact_form")
+        if booking.offer_id and not booking.offer.contact_forms.filter(pk=form.pk).exists():
+            raise InvalidInput(
+                "Kontaktformen kan ikke vælges til dette mødetilbud.",
+                code="contact_form_not_offered",
+                field="contact_form",
+            )
+        booking.contact_form = form
+    if "caseworker" in fields:
+        booking.caseworker = caseworker_for(actor, booking.jobcenter, fields["caseworker"])
+    for key, limit in (("title", 200), ("description", 10_000), ("location", 200), ("address", 300)):
+        if key in fields:
+            setattr(booking, key, _clean_text(fields[key], limit))
+    if "citizen_contact" in fields:
+        booking.citizen_contact = _clean_text(fields["citizen_contact"], 200)
+    if "video_link" in fields:
+        booking.video_link = _clean_text(fields["video_link"], 500)
+    if "phone_to_call" in fields:
+        phone = _clean_text(fields["phone_to_call"], 40)
+        if phone:
+            from samtale.citizens.services import normalise_phone
+
+            phone = normalise_phone(phone)
+        booking.phone_to_call = phone
+    if "who_calls" in fields:
+        who_calls = fields["who_calls"] or ""
+        if who_calls and who_calls not in WhoCalls.values:
+            raise InvalidInput(
+                "Hvem ringer skal være jobcenter eller citizen.", code="invalid_who_calls", field="who_calls"
+            )
+        booking.who_calls = who_calls
+    if booking.contact_form.by_phone and not booking.who_calls:
+        booking.who_calls = WhoCalls.CITIZEN if booking.phone_to_call else WhoCalls.JOBCENTER
+    elif not booking.contact_form.by_phone:
+        booking.who_calls = ""
+    for key in ("caseworker_visible", "other_authority_summoned"):
+        if key in fields and fields[key] is not None:
+            setattr(booking, key, bool(fields[key]))
+    for key in ("akasse_expected", "akasse_invited"):
+        if key in fields:
+            setattr(booking, key, fields[key])
+    for what in ("rebooking", "cancellation"):
+        if f"{what}_allowed" not in fields and f"{what}_cutoff_hours" not in fields:
+            continue
+        allowed = fields.get(f"{what}_allowed")
+        allowed = getattr(booking, f"{what}_allowed") if allowed is None else bool(allowed)
+        hours = fields.get(f"{what}_cutoff_hours")
+        current = getattr(booking, f"{what}_deadline")
+        if hours is None:
+            hours = (booking.start - current).total_seconds() / 3600 if current else 24
+        if hours < 0:
+            raise InvalidInput(
+                "Antal timer kan ikke være negativt.", code="invalid_hours", field=f"{what}_cutoff_hours"
+            )
+        setattr(booking, f"{what}_allowed", allowed)
+        setattr(booking, f"{what}_deadline", rules.cutoff(booking.start, hours) if allowed else None)
+    after = {f: _tracked(booking, f) for f in CHANGE_TRACKED}
+    old = {f: before[f] for f in CHANGE_TRACKED if before[f] != after[f]}
+    if not old:
+        return booking
+    new = {f: after[f] for f in old}
+    _check_summons(booking, citizen, type_changed=False)
+    if "caseworker" in old and booking.caseworker_id:
+        _check_caseworker_free(booking, exclude_slot=booking.slot)
+    _save(booking)
+    # The hooks get the time as well, so a reader of `old` always finds start/end/status.
+    _changed(
+        actor,
+        booking,
+        "changed",
+        {"start": _iso(booking.start), "end": _iso(booking.end), "status": booking.status, **old},
+        new=new,
+    )
     return booking
 
 

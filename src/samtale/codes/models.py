@@ -6,6 +6,8 @@ from django.db import models
 
 class CodeBase(models.Model):
     label = models.CharField("betegnelse", max_length=200)
+    # The official label is spelled as the seed spells it; a longer explanation goes here.
+    description = models.CharField("forklaring", max_length=300, blank=True)
     active = models.BooleanField("aktiv", default=True)
 
     class Meta:
@@ -75,6 +77,7 @@ class ContactForm(CodeBase):
     )
     personal_attendance = models.BooleanField("personligt fremmøde", default=False)
     by_phone = models.BooleanField("telefonisk", default=False)
+    video = models.BooleanField("videomøde", default=False, help_text="Mødet holdes via et link (R-PC-2)")
 
     class Meta(CodeBase.Meta):
         verbose_name = "kontaktform"

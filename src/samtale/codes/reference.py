@@ -1,5 +1,9 @@
 """The reference data of SPEC.md § 3 (seeds 001, 002 and 004), loaded by a data migration.
-Idempotent: running it again updates labels and flags by code."""
+Idempotent: running it again updates labels and flags by code.
+
+Labels are the official ones, spelled as the seeds spell them (seed 001 "Afholdt samtale": the lists
+under Samtaletype, Kontaktformtype and Status på deltagelse; seed 003 § 20 stk. 4 for the marker).
+Where we want to say more, the extra words go in `DESCRIPTIONS`, never into the label."""
 
 JOB = "jobsamtale"
 FOLLOW_UP = "opfoelgning"
@@ -9,8 +13,8 @@ CONVERSATION_TYPES = [
     (4, "Opfølgningssamtale", FOLLOW_UP, True, "", False, False, True),
     (7, "Jobsamtale", JOB, True, "course", False, True, True),
     (8, "Henvisning", "", False, "", False, False, True),
-    (9, "Informationsmøde (med mødepligt)", "", False, "", False, True, True),
-    (10, "CV-samtale", "", False, "", False, False, True),
+    (9, "Informationsmøde", "", False, "", False, True, True),
+    (10, "CV samtale", "", False, "", False, False, True),
     (11, "Formidlingssamtale", "", False, "", False, False, True),
     (12, "Anden samtale", "", False, "", False, True, True),
     (13, "Informationsmøde uden mødepligt", "", False, "", False, True, True),
@@ -53,14 +57,14 @@ DEADLINE_TYPES = {
 VISITATION = {2, 3, 12, 17, 26, 27, 28, 29}
 AKASSE_SHARING = {1}
 
-# code, label, resets, personal_attendance, by_phone — [I-1] in SPEC.md § 3.2
+# code, label, resets, personal_attendance, by_phone, video — [I-1] in SPEC.md § 3.2
 CONTACT_FORMS = [
-    ("personligt", "Personligt fremmøde", True, True, False),
-    ("telefonisk", "Telefonisk", True, False, True),
-    ("brev", "Brev", False, False, False),
-    ("email", "E-mail", False, False, False),
-    ("digitalt", "Digitalt møde (video)", True, False, False),
-    ("ingen_kontakt", "Ingen direkte borgerkontakt", False, False, False),
+    ("personligt", "Personligt fremmøde", True, True, False, False),
+    ("telefonisk", "Telefonisk", True, False, True, False),
+    ("brev", "Brev", False, False, False, False),
+    ("email", "Email", False, False, False, False),
+    ("digitalt", "Digitalt møde", True, False, False, True),
+    ("ingen_kontakt", "Ingen direkte borgerkontakt", False, False, False, False),
 ]
 
 PARTICIPATION_STATUSES = [
@@ -68,8 +72,8 @@ PARTICIPATION_STATUSES = [
     ("borger_onskede_ikke_akasse", "Borger ønskede ikke a-kassens deltagelse"),
     ("akasse_valgte_ikke_at_deltage", "A-kassen har valgt ikke at deltage"),
     ("akasse_udeblev", "A-kassen udeblev"),
-    ("borger_deltog_rehabilitering", "Borger deltog i rehabiliteringssamtale"),
-    ("borger_deltog_ikke_rehabilitering", "Borger deltog ikke i rehabiliteringssamtale"),
+    ("borger_deltog_rehabilitering", "Borger deltog i Rehabiliteringssamtale"),
+    ("borger_deltog_ikke_rehabilitering", "Borger deltog ikke i Rehabiliteringssamtale"),
 ]
 
 PARTICIPANT_ROLES = [
@@ -118,7 +122,7 @@ CANCELLATION_REASONS = [
     ("borger_flyttet", "Borger flyttet til en anden kommune", False),
 ]
 
-PERSON_GROUP_MARKERS = [("tidlig_opfoelgning", "Tidlig opfølgning – fast track")]
+PERSON_GROUP_MARKERS = [("tidlig_opfoelgning", "Tidlig opfølgning - fast track")]
 
 VISITATION_GROUPS = [
     ("jobparat", "Jobparat"),
@@ -126,6 +130,26 @@ VISITATION_GROUPS = [
     ("uddannelsesparat", "Uddannelsesparat"),
     ("aabenlyst_uddannelsesparat", "Åbenlyst uddannelsesparat"),
 ]
+
+
+# (model, code) -> the longer explanation kept beside the official label.
+DESCRIPTIONS = {
+    ("ConversationType", 9): "Informationsmøde med mødepligt",
+    ("ConversationType", 17): "Fælles jobsamtale efter LAB § 31 stk. 2",
+    ("ContactForm", "digitalt"): "Videomøde via et link",
+    ("ContactForm", "email"): "Kontakt pr. e-mail",
+}
+
+
+def _upsert(model, code, **values):
+    """update_or_create by code, with only the fields this (possibly historical) model has: an older
+    migration's models lack later fields, which the migration that adds them fills in."""
+    fields = {f.name for f in model._meta.get_fields()}
+    if "description" in fields:
+        values["description"] = DESCRIPTIONS.get((model.__name__, code), "")
+    return model.objects.update_or_create(
+        code=code, defaults={k: v for k, v in values.items() if k in fields}
+    )[0]
 
 
 def load(apps) -> None:
@@ -136,35 +160,39 @@ def load(apps) -> None:
 
     ConversationType = model("ConversationType")
     for code, label, family, deadline, agreement, akasse_status, shared, dfdg in CONVERSATION_TYPES:
-        ConversationType.objects.update_or_create(
-            code=code,
-            defaults=dict(
-                label=label,
-                family=family,
-                deadline_allowed=deadline,
-                binding_agreement=agreement,
-                requires_akasse_status=akasse_status,
-                shared_with_akasse=shared,
-                dfdg_code=dfdg,
-            ),
+        _upsert(
+            ConversationType,
+            code,
+            label=label,
+            family=family,
+            deadline_allowed=deadline,
+            binding_agreement=agreement,
+            requires_akasse_status=akasse_status,
+            shared_with_akasse=shared,
+            dfdg_code=dfdg,
         )
     types = {t.code: t for t in ConversationType.objects.all()}
     ContactGroup = model("ContactGroup")
     for code in CONTACT_GROUP_CODES:
-        group, _ = ContactGroup.objects.update_or_create(
-            code=code,
-            defaults=dict(
-                label=CONTACT_GROUP_NAMES.get(code, f"Kontaktgruppe {code}"),
-                self_booking_allowed=code in SELF_BOOKING,
-                self_booking_obligatory=code in SELF_BOOKING_OBLIGATORY,
-                visitation_applies=code in VISITATION,
-                akasse_sharing=code in AKASSE_SHARING,
-            ),
+        group = _upsert(
+            ContactGroup,
+            code,
+            label=CONTACT_GROUP_NAMES.get(code, f"Kontaktgruppe {code}"),
+            self_booking_allowed=code in SELF_BOOKING,
+            self_booking_obligatory=code in SELF_BOOKING_OBLIGATORY,
+            visitation_applies=code in VISITATION,
+            akasse_sharing=code in AKASSE_SHARING,
         )
         group.deadline_types.set([types[t] for t in DEADLINE_TYPES.get(code, [])])
-    for code, label, resets, personal, phone in CONTACT_FORMS:
-        model("ContactForm").objects.update_or_create(
-            code=code, defaults=dict(label=label, resets=resets, personal_attendance=personal, by_phone=phone)
+    for code, label, resets, personal, phone, video in CONTACT_FORMS:
+        _upsert(
+            model("ContactForm"),
+            code,
+            label=label,
+            resets=resets,
+            personal_attendance=personal,
+            by_phone=phone,
+            video=video,
         )
     for name, rows in [
         ("ParticipationStatus", PARTICIPATION_STATUSES),
@@ -174,15 +202,15 @@ def load(apps) -> None:
         ("VisitationGroup", VISITATION_GROUPS),
     ]:
         for code, label in rows:
-            model(name).objects.update_or_create(code=code, defaults=dict(label=label))
+            _upsert(model(name), code, label=label)
     for code, label, closes, blocks, citizen in ABSENCE_TYPES:
-        model("AbsenceType").objects.update_or_create(
-            code=code,
-            defaults=dict(
-                label=label, closes_deadline=closes, blocks_self_booking=blocks, citizen_may_register=citizen
-            ),
+        _upsert(
+            model("AbsenceType"),
+            code,
+            label=label,
+            closes_deadline=closes,
+            blocks_self_booking=blocks,
+            citizen_may_register=citizen,
         )
     for code, label, citizen in CANCELLATION_REASONS:
-        model("CancellationReason").objects.update_or_create(
-            code=code, defaults=dict(label=label, citizen_may_use=citizen)
-        )
+        _upsert(model("CancellationReason"), code, label=label, citizen_may_use=citizen)

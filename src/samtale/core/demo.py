@@ -4,7 +4,7 @@ order and are idempotent, so the run command can call this on every start."""
 import importlib
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.db import transaction
@@ -18,8 +18,11 @@ WEEK_APPS = ["workbench"]
 
 
 def working_day(day: date) -> date:
-    """The day itself, or the Monday after it at a weekend: the demo never meets citizens on weekends."""
-    return day + timedelta(days=max(0, 7 - day.weekday())) if day.weekday() >= 5 else day
+    """The day itself, or the next weekday that is not a Danish public holiday: the demo never meets
+    citizens on weekends or holidays (a summons then would need confirm_unusual_time)."""
+    from samtale.scheduling.rules import next_meeting_day
+
+    return next_meeting_day(day)
 
 
 @dataclass

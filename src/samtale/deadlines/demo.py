@@ -137,6 +137,9 @@ def load(ctx) -> None:
                     contact_form="personligt",
                     start=start,
                     end=start + timedelta(minutes=45),
+                    title=deadline.conversation_type.label,
+                    description="Vi taler om, hvordan det går, og om dine næste skridt.",
+                    location=f"{deadline.jobcenter.name}, mødelokale 1",
                     address="Jobcentret, Borgerservice, indgang B",
                 )
             except DomainError:

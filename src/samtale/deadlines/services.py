@@ -226,11 +226,16 @@ def deadline_assess(
             )
         result.warnings.append("Fristen er mindre end 8 dage efter aktiveringsdatoen (R-DL-17).")
     bookings = _fulfilling_bookings(citizen, ctype, now)
+    # R-DL-11: a booked conversation after the new deadline's horizon (deadline date + 7) means the
+    # caseworker wants an earlier one: move it instead. One inside the horizon fulfils the new deadline
+    # at once (R-DL-3, Bilag 1 S-4).
+    last_day = rules.horizon(deadline_date)
     for booking in bookings:
-        if clock.local_date(booking.start) > deadline_date:
+        if clock.local_date(booking.start) > last_day:
             refusal = Conflict(
-                "Borgeren har allerede en samtale, der ligger efter den ønskede frist. Der oprettes ikke en "
-                "ny frist: flyt samtalen i stedet.",
+                "Borgeren har allerede en samtale, der ligger efter den ønskede frist "
+                f"(samtalen skal holdes senest {danish_date(last_day)}). Der oprettes ikke en ny frist: "
+                "flyt samtalen i stedet.",
                 code="deadline_before_booking",
                 rule="R-DL-11",
                 field="deadline_date",

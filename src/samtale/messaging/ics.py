@@ -1,6 +1,7 @@
 """Calendar files (.ics, RFC 5545) for a planned conversation: attached to the booking e-mails and
-offered for download on the portal. One stable UID per booking; SEQUENCE goes up on every move (so a
-calendar replaces the old time instead of adding a second meeting); a cancellation is METHOD:CANCEL."""
+offered for download on the portal. One stable UID per booking; SEQUENCE goes up on every move and
+every change (so a calendar replaces the old version instead of adding a second meeting); a
+cancellation is METHOD:CANCEL."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from samtale.core import clock
 from samtale.messaging.texts import where
 
-MOVE_KINDS = ("moved", "rebooked")
+# History kinds that make a new version of the calendar event (R-PC-7: a change is told with an updated .ics).
+MOVE_KINDS = ("moved", "rebooked", "changed")
 
 
 def booking_uid(booking) -> str:
@@ -18,7 +20,7 @@ def booking_uid(booking) -> str:
 
 
 def booking_sequence(booking) -> int:
-    """0 for the first version; +1 for every move or rebooking, and +1 for the cancellation."""
+    """0 for the first version; +1 for every move, rebooking or change, and +1 for the cancellation."""
     moves = booking.changes.filter(kind__in=MOVE_KINDS).count()
     return moves + (1 if booking.status == "cancelled" else 0)
 
@@ -48,6 +50,9 @@ def booking_ics(booking) -> bytes:
     location = ", ".join(p for p in (booking.location.strip(), booking.address.strip()) if p)
     if booking.contact_form.personal_attendance and location:
         event.add("location", location)
+    elif booking.contact_form.video and booking.video_link:
+        event.add("location", booking.video_link)
+        event.add("url", booking.video_link)
     event.add("description", f"{where(booking)}\nBookingnummer: {booking.booking_number}")
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     organizer = vCalAddress(f"mailto:{_organizer_address()}")

@@ -19,6 +19,7 @@ class MessageKind(models.TextChoices):
     BOOKING_SUMMONS = "booking_summons", "Indkaldelse"
     BOOKING_CONFIRMED = "booking_confirmed", "Bookingbekræftelse"
     BOOKING_MOVED = "booking_moved", "Mødet er flyttet"
+    BOOKING_CHANGED = "booking_changed", "Mødet er ændret"
     BOOKING_CANCELLED = "booking_cancelled", "Mødet er aflyst"
     BOOKING_REMINDER = "booking_reminder", "Påmindelse dagen før"
 

@@ -101,14 +101,16 @@ def deadline_messages_enqueue(*, deadline, kind: str) -> list[Message]:
     return made
 
 
-def booking_messages_enqueue(*, booking, kind: str, key: str, old_start=None) -> list[Message]:
+def booking_messages_enqueue(
+    *, booking, kind: str, key: str, old_start=None, changed: tuple[str, ...] = ()
+) -> list[Message]:
     from samtale.messaging.ics import booking_ics
 
     citizen = booking.citizen
     made = []
     ics = ""
     for channel, recipient in subscribed_channels(citizen):
-        rendered = texts.booking_text(kind, channel, booking, old_start=old_start)
+        rendered = texts.booking_text(kind, channel, booking, old_start=old_start, changed=changed)
         if channel == Channel.EMAIL and not ics:
             ics = booking_ics(booking).decode()
         message = message_enqueue(
@@ -153,6 +155,15 @@ def on_booking_changed(*, actor, booking, kind, old, **_) -> None:
                 kind=K.BOOKING_MOVED,
                 key=f"moved:{booking_sequence(booking)}:{booking.start.isoformat()}",
                 old_start=old_start,
+            )
+    elif kind == "changed":
+        # R-PC-7: the citizen is told what changed, with the .ics at its next SEQUENCE.
+        if booking.start > now:
+            booking_messages_enqueue(
+                booking=booking,
+                kind=K.BOOKING_CHANGED,
+                key=f"changed:{booking_sequence(booking)}",
+                changed=tuple(k for k in (old or {}) if k not in ("start", "end", "status")),
             )
     elif kind == "cancelled":
         if booking.start > now:
@@ -340,7 +351,7 @@ def _still_wanted(message: Message) -> str:
         if booking.status != "planned" or clock.local_date(booking.start).isoformat() != day:
             return "Mødet er flyttet eller aflyst"
     if (
-        message.kind in (K.BOOKING_SUMMONS, K.BOOKING_CONFIRMED, K.BOOKING_MOVED)
+        message.kind in (K.BOOKING_SUMMONS, K.BOOKING_CONFIRMED, K.BOOKING_MOVED, K.BOOKING_CHANGED)
         and message.booking is not None
     ):
         if message.booking.status == "cancelled":

@@ -101,14 +101,47 @@ def where(booking) -> str:
         if booking.who_calls == "citizen" and booking.phone_to_call:
             return f"Det er et telefonmøde. Du skal ringe til {format_phone(booking.phone_to_call)}."
         return "Det er et telefonmøde. Jobcentret ringer til dig."
+    if form.video:
+        if booking.video_link:
+            return f"Det er et videomøde. Du deltager via linket: {booking.video_link}"
+        return "Det er et videomøde."
     return f"Samtaleform: {form.label}."
+
+
+# What a change (R-PC-7) is told as, field by field (in the order the citizen reads them).
+CHANGED_WHAT = {
+    "title": "mødets titel",
+    "description": "mødets beskrivelse",
+    "contact_form": "samtaleformen",
+    "location": "stedet",
+    "address": "adressen",
+    "video_link": "linket til videomødet",
+    "phone_to_call": "telefonnummeret",
+    "who_calls": "hvem der ringer op",
+    "caseworker": "sagsbehandleren",
+    "rebooking_allowed": "muligheden for at ombooke",
+    "rebooking_deadline": "fristen for at ombooke",
+    "cancellation_allowed": "muligheden for at aflyse",
+    "cancellation_deadline": "fristen for at aflyse",
+    "akasse_expected": "a-kassens deltagelse",
+    "akasse_invited": "a-kassens deltagelse",
+}
+
+
+def changed_words(changed) -> str:
+    words = list(dict.fromkeys(CHANGED_WHAT[k] for k in CHANGED_WHAT if k in changed))
+    if not words:
+        return "oplysningerne om mødet"
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " og " + words[-1]
 
 
 def _meeting(booking) -> str:
     return booking.conversation_type.label.lower()
 
 
-def booking_text(kind: str, channel: str, booking, *, old_start: datetime | None = None) -> Rendered:
+def booking_text(
+    kind: str, channel: str, booking, *, old_start: datetime | None = None, changed=()
+) -> Rendered:
     meeting = _meeting(booking)
     at = when(booking.start)
     place = where(booking)
@@ -122,6 +155,14 @@ def booking_text(kind: str, channel: str, booking, *, old_start: datetime | None
         subject = "Dit møde med jobcentret er flyttet"
         before = f" {when(old_start)}" if old_start else ""
         lead = f"Dit møde med jobcentret{before} er flyttet.\nDin {meeting} er nu {at}.\n{place}"
+    elif kind == K.BOOKING_CHANGED:
+        subject = "Dit møde med jobcentret er ændret"
+        lead = (
+            f"Jobcentret har ændret {changed_words(changed)} for din {meeting} {at}. "
+            f"Tidspunktet er det samme.\n{place}"
+        )
+        if "caseworker" in changed and booking.caseworker_id and booking.caseworker_visible:
+            lead += f"\nDu skal tale med {booking.caseworker.name}."
     elif kind == K.BOOKING_CANCELLED:
         subject = "Dit møde med jobcentret er aflyst"
         lead = f"Din {meeting} med jobcentret {at} er aflyst."

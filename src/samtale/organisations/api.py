@@ -1,3 +1,5 @@
+from datetime import time
+
 from ninja import Router, Schema
 
 from samtale.api.auth import require
@@ -17,6 +19,29 @@ class OrgOut(Schema):
     name: str
 
 
+class JobcenterIn(OrgIn):
+    """Contact details are shown to citizens wherever they are told to contact the jobcenter; opening
+    hours bound the times meetings are held (weekdays, default 08:00–17:00)."""
+
+    phone: str | None = None
+    email: str | None = None
+    address: str | None = None
+    opening_hours_text: str | None = None
+    contact_url: str | None = None
+    opens_at: time | None = None
+    closes_at: time | None = None
+
+
+class JobcenterOut(OrgOut):
+    phone: str
+    email: str
+    address: str
+    opening_hours_text: str
+    contact_url: str
+    opens_at: time
+    closes_at: time
+
+
 class CaseworkerIn(Schema):
     ident: str
     name: str
@@ -33,13 +58,15 @@ def _caseworker_out(c: Caseworker) -> dict:
     return {"ident": c.ident, "name": c.name, "jobcenters": sorted(j.code for j in c.jobcenters.all())}
 
 
-@router.post("/jobcenters", response=OrgOut, summary="Opret eller opdater jobcenter (idempotent på kode)")
-def jobcenter_upsert(request, body: OrgIn):
+@router.post(
+    "/jobcenters", response=JobcenterOut, summary="Opret eller opdater jobcenter (idempotent på kode)"
+)
+def jobcenter_upsert(request, body: JobcenterIn):
     require(request, "admin")
-    return services.jobcenter_upsert(code=body.code, name=body.name)
+    return services.jobcenter_upsert(**body.dict(exclude_unset=True))
 
 
-@router.get("/jobcenters", response=list[OrgOut])
+@router.get("/jobcenters", response=list[JobcenterOut])
 def jobcenter_list(request):
     require(request, "admin", "caseworker")
     return Jobcenter.objects.order_by("code")

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 
@@ -34,6 +36,19 @@ class Jobcenter(BaseModel):
     authority = models.OneToOneField(Authority, on_delete=models.PROTECT, related_name="jobcenter")
     contact_url = models.URLField("kontaktside", blank=True)
     phone = models.CharField("telefon", max_length=30, blank=True)
+    # Shown wherever a citizen is told to contact the jobcenter (seed 004 § 2.5 "Kontakt dit jobcenter").
+    email = models.EmailField("e-mail", blank=True)
+    address = models.CharField("adresse", max_length=300, blank=True)
+    opening_hours_text = models.CharField(
+        "åbningstider (tekst til borgeren)",
+        max_length=300,
+        blank=True,
+        help_text="F.eks. Man–tor 8–15, fre 8–13",
+    )
+    # Meetings are held on weekdays inside these hours; other times are refused for free times and need
+    # the caseworker's confirmation for a summons.
+    opens_at = models.TimeField("åbner", default=datetime.time(8, 0))
+    closes_at = models.TimeField("lukker", default=datetime.time(17, 0))
 
     class Meta:
         verbose_name = "jobcenter"

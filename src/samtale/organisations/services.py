@@ -20,15 +20,32 @@ def _require(value: str, field: str, label: str) -> str:
     return value
 
 
+CONTACT_FIELDS = ("phone", "email", "address", "opening_hours_text", "contact_url")
+
+
 @transaction.atomic
-def jobcenter_upsert(*, code: str, name: str) -> Jobcenter:
+def jobcenter_upsert(*, code: str, name: str, opens_at=None, closes_at=None, **contact) -> Jobcenter:
+    """Create or update by code. Contact details (shown wherever a citizen is told to contact the
+    jobcenter) and opening hours (the times meetings are held) change only when given."""
     code, name = _require(code, "code", "Kommunekode"), _require(name, "name", "Navn")
+    unknown = sorted(set(contact) - set(CONTACT_FIELDS))
+    if unknown:
+        raise InvalidInput(f"Ukendt felt: {unknown[0]!s:.40}.", code="unknown_field", field=unknown[0])
+    defaults = {k: ("" if v is None else str(v).strip()) for k, v in contact.items()}
+    if opens_at is not None:
+        defaults["opens_at"] = opens_at
+    if closes_at is not None:
+        defaults["closes_at"] = closes_at
     authority, _ = Authority.objects.update_or_create(
         kind=Authority.KOMMUNE, code=code, defaults={"name": name}
     )
     jobcenter, _ = Jobcenter.objects.update_or_create(
-        code=code, defaults={"name": name, "authority": authority}
+        code=code, defaults={"name": name, "authority": authority, **defaults}
     )
+    if jobcenter.closes_at <= jobcenter.opens_at:
+        raise InvalidInput(
+            "Jobcentret skal lukke efter, det åbner.", code="closes_before_opens", field="closes_at"
+        )
     return jobcenter
 
 

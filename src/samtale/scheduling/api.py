@@ -25,6 +25,7 @@ class OfferIn(Schema):
     location: str = ""
     address: str | None = None
     phone_to_call: str | None = None
+    video_link: str | None = None
     contact_groups: list[int]
     jobcenter: str | None = None
     fulfils_deadline: bool = True
@@ -48,6 +49,7 @@ class OfferOut(Schema):
     location: str
     address: str
     phone_to_call: str
+    video_link: str
     contact_groups: list[int]
     fulfils_deadline: bool
     rebooking_allowed: bool
@@ -111,6 +113,7 @@ def offer_out(o: MeetingOffer) -> dict:
         "location": o.location,
         "address": o.address,
         "phone_to_call": o.phone_to_call,
+        "video_link": o.video_link,
         "contact_groups": sorted(g.code for g in o.contact_groups.all()),
         "fulfils_deadline": o.fulfils_deadline,
         "rebooking_allowed": o.rebooking_allowed,
@@ -149,7 +152,7 @@ def offer_create(request, body: OfferIn):
         actor=actor,
         contact_forms=forms,
         **{
-            k: (v if v is not None else "") if k in ("address", "phone_to_call") else v
+            k: (v if v is not None else "") if k in ("address", "phone_to_call", "video_link") else v
             for k, v in data.items()
         },
     )

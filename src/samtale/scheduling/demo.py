@@ -115,6 +115,11 @@ def load(ctx) -> None:
                     location=f"{jobcenter.name}, mødelokale {2 + len(offers) % 4}",
                     address=f"{jobcenter.name}, Borgerservice, indgang B",
                     phone_to_call="+4570101010",
+                    video_link=(
+                        f"https://video.samtale.example/{jobcenter.code}/{title.lower().replace(' ', '-')}"
+                        if "digitalt" in forms
+                        else ""
+                    ),
                     fulfils_deadline=fulfils,
                 )
             offers.append(offer)

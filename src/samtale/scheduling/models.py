@@ -30,6 +30,9 @@ class MeetingOffer(BaseModel):
     phone_to_call = models.CharField(
         "telefonnummer borgeren ringer til", max_length=20, blank=True, help_text="§ 20 nr. 8"
     )
+    video_link = models.URLField(
+        "link til videomøde", max_length=500, blank=True, help_text="Ved digitalt møde (R-PC-2)"
+    )
     contact_groups = models.ManyToManyField("codes.ContactGroup", verbose_name="kan bookes af kontaktgrupper")
     fulfils_deadline = models.BooleanField("indfrier frist af samme samtaletype", default=True)
     rebooking_allowed = models.BooleanField("ombooking mulig", default=True)

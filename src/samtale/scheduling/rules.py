@@ -45,6 +45,37 @@ def is_public_holiday(day: date) -> bool:
     return day in danish_holidays(day.year)
 
 
+WEEKEND = {5: "en lørdag", 6: "en søndag"}
+
+
+@lru_cache(maxsize=32)
+def _holiday_names(year: int) -> dict[date, str]:
+    return dict(holidays.country_holidays("DK", years=year, language="da").items())
+
+
+def unusual_time_reason(start: datetime, end: datetime, *, opens: time, closes: time) -> str | None:
+    """Why a meeting from `start` to `end` lies at a time the jobcenter does not hold meetings, in
+    Danish, or None: a Saturday or Sunday, a Danish public holiday, or outside the opening hours
+    [opens, closes] (Copenhagen wall clock)."""
+    first, last = start.astimezone(TZ), end.astimezone(TZ)
+    day = first.date()
+    if day.weekday() in WEEKEND:
+        return f"Tidspunktet ligger {WEEKEND[day.weekday()]}."
+    if day in danish_holidays(day.year):
+        name = _holiday_names(day.year).get(day, "").lower()
+        return f"Tidspunktet ligger på en helligdag ({name})."
+    if first.time() < opens or last.date() != day or last.time() > closes:
+        return f"Tidspunktet ligger uden for jobcentrets åbningstid ({opens:%H.%M}–{closes:%H.%M})."
+    return None
+
+
+def next_meeting_day(day: date) -> date:
+    """`day` itself if meetings can be held on it, else the next weekday that is not a public holiday."""
+    while day.weekday() in WEEKEND or is_public_holiday(day):
+        day += timedelta(days=1)
+    return day
+
+
 def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
     return a_start < b_end and b_start < a_end
 

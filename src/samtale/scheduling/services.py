@@ -85,6 +85,9 @@ def _offer_values(
     rebooking_cutoff_hours,
     cancellation_cutoff_hours,
     min_notice_hours,
+    location="",
+    description="",
+    video_link="",
 ) -> dict:
     """The checked values of an offer (create and update alike)."""
     title = (title or "").strip()
@@ -109,7 +112,33 @@ def _offer_values(
         if value is None or value < 0 or value > 24 * 60:
             raise InvalidInput("Antal timer skal være mellem 0 og 1440.", code="invalid_hours", field=field)
     address, phone_to_call = (address or "").strip(), (phone_to_call or "").strip()
-    # R-PC-2 at the source: every booking copies these from the offer.
+    location, description, video_link = (
+        (location or "").strip(),
+        (description or "").strip(),
+        (video_link or "").strip(),
+    )
+    # R-PC-2 at the source: every booking copies these from the offer (§ 20 nr. 5, 7–9).
+    if not location:
+        raise InvalidInput(
+            "Mødetilbuddet skal have en lokation (§ 20 nr. 5).",
+            code="location_required",
+            rule="R-PC-2",
+            field="location",
+        )
+    if not description:
+        raise InvalidInput(
+            "Mødetilbuddet skal have en beskrivelse (§ 20 nr. 9).",
+            code="description_required",
+            rule="R-PC-2",
+            field="description",
+        )
+    if any(f.video for f in forms) and not video_link:
+        raise InvalidInput(
+            "Et digitalt møde kræver et link til mødet.",
+            code="video_link_required",
+            rule="R-PC-2",
+            field="video_link",
+        )
     if any(f.personal_attendance for f in forms) and not address:
         raise InvalidInput(
             "Personligt fremmøde kræver en adresse.", code="address_required", rule="R-PC-2", field="address"
@@ -136,6 +165,9 @@ def _offer_values(
         "rebooking_cutoff_hours": rebooking_cutoff_hours,
         "cancellation_cutoff_hours": cancellation_cutoff_hours,
         "min_notice_hours": min_notice_hours,
+        "location": location,
+        "description": description,
+        "video_link": video_link,
     }
 
 
@@ -150,6 +182,9 @@ CHECKED_OFFER_FIELDS = (
     "rebooking_cutoff_hours",
     "cancellation_cutoff_hours",
     "min_notice_hours",
+    "location",
+    "description",
+    "video_link",
 )
 OFFER_FIELDS = (
     "title",
@@ -161,6 +196,7 @@ OFFER_FIELDS = (
     "location",
     "address",
     "phone_to_call",
+    "video_link",
     "fulfils_deadline",
     "rebooking_allowed",
     "rebooking_cutoff_hours",
@@ -190,7 +226,6 @@ def offer_update(*, actor: Actor, offer: MeetingOffer, **changes) -> MeetingOffe
     checked = _offer_values(**{k: merged[k] for k in CHECKED_OFFER_FIELDS})
     forms, groups = checked.pop("contact_forms"), checked.pop("contact_groups")
     values = {k: merged[k] for k in OFFER_FIELDS if k not in CHECKED_OFFER_FIELDS}
-    values["description"], values["location"] = (values["description"] or ""), (values["location"] or "")
     values.update(checked)
     for name, value in values.items():
         setattr(offer, name, value)
@@ -217,6 +252,7 @@ def offer_create(
     location: str = "",
     address: str = "",
     phone_to_call: str = "",
+    video_link: str = "",
     fulfils_deadline: bool = True,
     rebooking_allowed: bool = True,
     rebooking_cutoff_hours: int = 24,
@@ -238,12 +274,13 @@ def offer_create(
         rebooking_cutoff_hours=rebooking_cutoff_hours,
         cancellation_cutoff_hours=cancellation_cutoff_hours,
         min_notice_hours=min_notice_hours,
+        location=location,
+        description=description,
+        video_link=video_link,
     )
     forms, groups = values.pop("contact_forms"), values.pop("contact_groups")
     offer = MeetingOffer.objects.create(
         jobcenter=target,
-        description=description or "",
-        location=location or "",
         fulfils_deadline=fulfils_deadline,
         rebooking_allowed=rebooking_allowed,
         cancellation_allowed=cancellation_allowed,
@@ -255,6 +292,20 @@ def offer_create(
     offer.contact_groups.set(groups)
     audit.record(actor, "offer.create", None, purpose="mødetilbud", offer=str(offer.public_id))
     return offer
+
+
+def check_meeting_time(jobcenter: Jobcenter, start: datetime, end: datetime, *, confirmed: bool) -> None:
+    """A meeting on a weekend, a public holiday or outside the jobcenter's opening hours: a free time
+    is refused; a summons needs the caseworker's explicit confirmation (`confirmed`)."""
+    reason = rules.unusual_time_reason(start, end, opens=jobcenter.opens_at, closes=jobcenter.closes_at)
+    if reason is None or confirmed:
+        return
+    raise InvalidInput(
+        f"{reason} Bekræft tidspunktet, hvis mødet alligevel skal holdes da.",
+        code="unusual_time",
+        rule="R-PC-2",
+        field="start",
+    )
 
 
 def caseworker_busy(
@@ -315,6 +366,16 @@ def slot_create(
     rules.check_times(start, end)
     if start <= clock.now():
         raise InvalidInput("En ledig tid kan ikke ligge i fortiden.", code="slot_in_past", field="start")
+    reason = rules.unusual_time_reason(
+        start, end, opens=offer.jobcenter.opens_at, closes=offer.jobcenter.closes_at
+    )
+    if reason:
+        raise InvalidInput(
+            f"{reason} Ledige tider kan kun udstilles på hverdage i jobcentrets åbningstid.",
+            code="unusual_time",
+            rule="R-PC-2",
+            field="start",
+        )
     capacity = _check_capacity(offer, capacity)
     holder = caseworker_for(actor, offer.jobcenter, caseworker)
     Caseworker.objects.select_for_update().filter(pk=holder.pk).first()  # one schedule writer per caseworker
@@ -351,6 +412,7 @@ def schedule_create(
     Caseworker.objects.select_for_update().filter(pk=holder.pk).first()
     if date_from is None or date_to is None:
         raise InvalidInput("Periode skal udfyldes.", code="missing_field", field="date_from")
+    _check_schedule_in_opening_hours(offer.jobcenter, weekdays, day_start, day_end)
     busy = caseworker_busy(holder, clock.start_of_day(date_from), clock.end_of_day(date_to))
     times, skipped = rules.expand_schedule(
         weekdays=weekdays,
@@ -382,6 +444,25 @@ def schedule_create(
     )
     audit.record(actor, "schedule.create", None, purpose="ugeskema", slots=len(slots), **skipped)
     return schedule, slots, skipped
+
+
+def _check_schedule_in_opening_hours(jobcenter: Jobcenter, weekdays, day_start: time, day_end: time) -> None:
+    """Free times only on weekdays inside the jobcenter's opening hours (public holidays are skipped)."""
+    if any(d in rules.WEEKEND for d in weekdays or [] if isinstance(d, int)):
+        raise InvalidInput(
+            "Ledige tider kan ikke udstilles lørdag eller søndag.",
+            code="unusual_time",
+            rule="R-PC-2",
+            field="weekdays",
+        )
+    if day_start and day_end and (day_start < jobcenter.opens_at or day_end > jobcenter.closes_at):
+        raise InvalidInput(
+            "Ledige tider skal ligge i jobcentrets åbningstid "
+            f"({jobcenter.opens_at:%H.%M}–{jobcenter.closes_at:%H.%M}).",
+            code="unusual_time",
+            rule="R-PC-2",
+            field="day_start",
+        )
 
 
 def slot_take_place(slot: Slot) -> None:
