@@ -13,7 +13,7 @@ def reload(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('codes', '0002_reference_data'),
+        ('codes', '0003_cancellation_borger_flyttet'),
     ]
 
     operations = [
