@@ -36,6 +36,8 @@ def file_b(make_citizen, jc_b, actor_b):
         citizen=citizen,
         conversation_type=7,
         contact_form="telefonisk",
+        location="Jobcentret, telefonmøde",
+        description="Vi ringer dig op og taler om din jobsøgning.",
         start=local(2026, 3, 10, 10),
         end=local(2026, 3, 10, 10, 30),
     )

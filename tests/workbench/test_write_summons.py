@@ -40,6 +40,7 @@ AT_A_TIME = {
     "start_time": "10:00",
     "end_time": "10:30",
     "location": "Jobcentret, stuen",
+    "description": "Vi taler om din jobsøgning og dine næste skridt.",  # R-PC-2 (§ 20 nr. 9)
     "address": "Vesterbrogade 1, 1620 København V",
     "rebooking_allowed": "on",
     "rebooking_cutoff_hours": "24",

@@ -32,6 +32,7 @@ def summon_at(citizen, day: date = SUMMON_AT, hour: int = 10, minute: int = 0, *
         start=at(day, hour, minute),
         end=at(day, hour, minute) + timedelta(minutes=30),
         location="Jobcentret, stuen",
+        description="Vi taler om din jobsøgning og dine næste skridt.",  # R-PC-2 (§ 20 nr. 9)
         address="Vesterbrogade 1, 1620 København V",
         caseworker="kbh-ah",  # cw_a of tests/conftest.py
     )
