@@ -446,12 +446,14 @@ def test_r_pc_11_bookable_slots_match_jobcenter_contact_group_future_notice_and_
 
 
 def test_r_pc_11_contact_group_that_may_not_self_book_sees_nothing(make_citizen, slot, make_offer):
-    cash = make_citizen(contact_group=2)  # kontanthjælp: no self-booking (seed 004)
+    """Without a deadline a kontanthjælpsmodtager does not self-book (seed 004 § 2; with one they
+    do — R-DL-18, tests/bookings/test_r_dl_18.py)."""
+    cash = make_citizen(contact_group=2)
     open_offer = make_offer(contact_groups=[2])
     assert bookable_slots(cash, now=clock.now()) == []
     with pytest.raises(Conflict) as e:
         services.booking_self_book(actor=Actor.for_citizen(cash), slot=slot)
-    assert e.value.rule == "R-PC-11"
+    assert e.value.rule == "R-DL-18"
     assert open_offer.slots.count() == 0
 
 

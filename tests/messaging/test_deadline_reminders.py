@@ -140,9 +140,9 @@ def test_r_nt_6_not_activated_first_reminder_on_activation(subscribed, actor_a):
     assert [k for k, _ in kinds(citizen)] == [K.DEADLINE_NEW, K.DEADLINE_8_DAYS, K.DEADLINE_3_DAYS]
 
 
-def test_r_nt_6_missed_batch_days_do_not_send_a_wrong_countdown(subscribed, actor_a):
-    """The batch catches up missed days (R-DL-13); a countdown text for a past day ("inden 8 dage"
-    when fewer are left) is not sent late."""
+def test_r_nt_6_missed_countdown_is_sent_on_the_catch_up_day_with_the_true_days_left(subscribed, actor_a):
+    """R-NT-6 (extended): the batch catches up missed days (R-DL-13); the 8-day reminder whose day
+    (day 12) was missed goes out on the catch-up day (day 14) saying the true 6 days, not "8"."""
     citizen = subscribed(email=False)
     with on(D0):
         deadline_create(
@@ -150,8 +150,36 @@ def test_r_nt_6_missed_batch_days_do_not_send_a_wrong_countdown(subscribed, acto
         )
         daily(D0)
     with on(D0 + timedelta(days=14)):
-        daily(D0 + timedelta(days=14))  # days 1–13 caught up now, 8-day mark (day 12) is past
-    assert [k for k, _ in kinds(citizen)] == [K.DEADLINE_NEW]
+        result = daily(D0 + timedelta(days=14))  # days 1–13 caught up now, 8-day mark (day 12) is past
+    assert [k for k, _ in kinds(citizen)] == [K.DEADLINE_NEW, K.DEADLINE_8_DAYS]
+    late = Message.objects.get(citizen=citizen, kind=K.DEADLINE_8_DAYS)
+    assert "Det skal bookes inden 6 dage, senest den 24. marts 2030" in late.text
+    assert "8 dage" not in late.text
+    assert result[D0 + timedelta(days=12)]["deadline_reminders"] == 1
+    with on(D0 + timedelta(days=14)):
+        daily(D0 + timedelta(days=14))  # once only, also when run again
+    assert Message.objects.filter(citizen=citizen, kind=K.DEADLINE_8_DAYS).count() == 1
+
+
+def test_r_nt_6_catch_up_skips_a_countdown_a_later_one_replaces_and_counts_it(subscribed, actor_a, caplog):
+    """Caught up when only 2 days are left: the 8-day and the 3-day days were both missed; only the
+    3-day one goes out (with "inden 2 dage"); the 8-day one is skipped, logged and counted."""
+    import logging
+
+    citizen = subscribed(email=False)
+    with on(D0):
+        deadline, _ = deadline_create(
+            actor=actor_a, citizen=citizen, conversation_type=7, deadline_date=D0 + timedelta(days=20)
+        )
+        daily(D0)
+    with on(D0 + timedelta(days=18)), caplog.at_level(logging.INFO, logger="samtale.messaging.services"):
+        result = daily(D0 + timedelta(days=18))
+    assert [k for k, _ in kinds(citizen)] == [K.DEADLINE_NEW, K.DEADLINE_3_DAYS]
+    assert "inden 2 dage" in Message.objects.get(citizen=citizen, kind=K.DEADLINE_3_DAYS).text
+    assert result[D0 + timedelta(days=12)]["deadline_reminders_skipped"] == 1
+    assert sum(day.get("deadline_reminders_skipped", 0) for day in result.values()) == 1
+    skipped = [r.getMessage() for r in caplog.records if "sendes ikke ved indhentning" in r.getMessage()]
+    assert len(skipped) == 1 and str(deadline.public_id) in skipped[0] and "3-dagespåmindelsen" in skipped[0]
 
 
 def test_r_nt_6_messages_are_written_in_the_deadlines_transaction(subscribed, actor_a):

@@ -14,15 +14,14 @@ from samtale.messaging.rules import deadline_reminder_due
 from tests.conftest import looks_like_cpr
 
 K = MessageKind
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+# Seed 004 (004_04eb154bc97e82e3.txt) § 2.3, copied into the repository so the test runs in a fresh
+# clone (the file names its source in its header).
+SEED_004_2_3 = Path(__file__).resolve().parents[1] / "data" / "seeds" / "004_section_2_3.txt"
 
 
 def _seed_section_23() -> str:
-    files = sorted(SEED.glob("004_*.txt"))
-    if not files:
-        pytest.skip("seed 004 not beside the checkout")
-    raw = files[0].read_text(encoding="utf-8")
-    section = raw[raw.index("### 2.3 Notifikationer") : raw.index("### 2.4 Visning")]
+    raw = SEED_004_2_3.read_text(encoding="utf-8")
+    section = raw[raw.index("### 2.3 Notifikationer") :]
     section = re.sub(r"\[([^\]]+)\]\(http[^)]*\)", r"\1", section)  # markdown links → their text
     return "\n".join(line.rstrip().strip('"') for line in section.splitlines())
 
@@ -60,6 +59,47 @@ def test_r_nt_6_every_line_is_in_seed_004_section_2_3(kind, channel):
         if line.strip():
             assert line.strip() in seed, line
     assert "[DATO]" in template
+
+
+def test_the_seed_copy_is_section_2_3_of_seed_004():
+    text = SEED_004_2_3.read_text(encoding="utf-8")
+    assert "004_04eb154bc97e82e3.txt" in text.splitlines()[0]
+    assert "#### SMS" in text and "### 2.4" not in text
+
+
+@pytest.mark.parametrize(
+    "kind, left, phrase",
+    [
+        (K.DEADLINE_8_DAYS, 6, "inden 6 dage"),
+        (K.DEADLINE_3_DAYS, 1, "inden 1 dag,"),
+        (K.DEADLINE_3_DAYS, 0, "Det skal bookes i dag, senest den"),
+        (K.DEADLINE_8_DAYS, 8, "inden 8 dage"),
+    ],
+)
+def test_r_nt_6_catch_up_text_says_the_true_days_left(kind, left, phrase):
+    for channel in Channel:
+        rendered = texts.deadline_text(kind, channel, date(2017, 7, 10), days_left=left)
+        assert phrase in rendered.text
+        assert "10. juli 2017" in rendered.text
+
+
+def test_r_dl_18_contact_text_never_says_book(db, jc_a):
+    from samtale.organisations.services import jobcenter_upsert
+
+    jc = jobcenter_upsert(
+        code=jc_a.code,
+        name=jc_a.name,
+        phone="+4533663366",
+        email="jobcenter@kk.dk",
+        opening_hours_text="8–15",
+    )
+    for kind in (K.DEADLINE_NEW, K.DEADLINE_8_DAYS, K.DEADLINE_3_DAYS):
+        sms = texts.deadline_contact_text(kind, Channel.SMS, date(2017, 7, 10), jc)
+        email = texts.deadline_contact_text(kind, Channel.EMAIL, date(2017, 7, 10), jc)
+        for r in (sms, email):
+            assert "Husk at booke" not in r.text and "skal booke" not in r.text
+            assert "kontakt dit jobcenter" in r.text and "33 66 33 66" in r.text
+        assert "jobcenter@kk.dk" in email.text and "åbningstider: 8–15" in email.text
 
 
 def test_r_nt_5_danish_dates():

@@ -162,7 +162,7 @@ def test_r_nt_8_no_free_times(frozen, make_citizen, jc_a, cw_a):
         and "Du skal derfor kontakte dit jobcenter." in page
     )
     assert "Book din jobsamtale senest 10. juli 2017" in page
-    assert "Kontakt dit jobcenter</strong>: Jobcenter København." in page
+    assert "Kontakt dit jobcenter</h2> <p>Jobcenter København</p>" in page
 
 
 def test_r_pc_11_absence_hides_the_times_in_that_period(portal, world):

@@ -88,29 +88,37 @@ def planned_family_bookings(citizen: Citizen, *, exclude: Booking | None = None)
     return qs
 
 
+def _open_deadline_family(citizen: Citizen, today: date) -> str:
+    from samtale.deadlines.selectors import deadline_open_for
+
+    deadline = deadline_open_for(citizen, today)
+    return deadline.conversation_type.family if deadline is not None else ""
+
+
 def _self_booking_group(citizen: Citizen, today: date):
-    """The citizen's contact group if they may self-book today, else the Conflict saying why not:
-    contact group not allowed to self-book, or an absence of a type that takes it away (R-DL-16)."""
+    """The citizen's contact group if they may self-book today, else the Conflict saying why not
+    (R-DL-18): an absence of a type that takes self-booking away (R-DL-16), or neither a contact group
+    that books freely (§ 3.6) nor an open deadline (not_activated, active or fulfilled)."""
     from samtale.citizens.selectors import absences_on, contact_group_on
 
-    group = contact_group_on(citizen, today)
-    if group is None or not group.self_booking_allowed:
-        return Conflict(
-            "Din kontaktgruppe kan ikke selv booke møder. Jobcentret indkalder dig.",
-            code="self_booking_not_allowed",
-            rule="R-PC-11",
-        )
     if absences_on(citizen, today).filter(absence_type__blocks_self_booking=True).exists():
         return Conflict(
-            "Du kan ikke selv booke møder i øjeblikket. Jobcentret indkalder dig.",
+            "Du kan ikke selv booke møder i øjeblikket. Kontakt dit jobcenter.",
             code="self_booking_blocked",
             rule="R-DL-16",
+        )
+    group = contact_group_on(citizen, today)
+    if group is None or (not group.self_booking_allowed and not _open_deadline_family(citizen, today)):
+        return Conflict(
+            "Du kan ikke selv booke møder, når du ikke har fået en frist. Kontakt dit jobcenter.",
+            code="self_booking_not_allowed",
+            rule="R-DL-18",
         )
     return group
 
 
 def self_booking_block(citizen: Citizen, today: date) -> Conflict | None:
-    """Why the citizen may not self-book at all today, or None."""
+    """Why the citizen may not self-book at all today, or None (R-DL-16, R-DL-18)."""
     group = _self_booking_group(citizen, today)
     return group if isinstance(group, Conflict) else None
 
@@ -185,6 +193,22 @@ def self_booking_state(citizen_id: int, slot: Slot, *, today: date, lock: bool) 
     )
 
 
+def may_self_book(citizen: Citizen, today: date) -> bool:
+    return self_booking_block(citizen, today) is None
+
+
+def deadline_only_family(citizen: Citizen, today: date) -> str:
+    """R-DL-18: the conversation family ("jobsamtale"/"opfoelgning") a citizen whose contact group does
+    not book freely may self-book — their open deadline's ("Book … med frist") — or "" when the
+    citizen books freely (or may not book at all)."""
+    from samtale.citizens.selectors import contact_group_on
+
+    group = contact_group_on(citizen, today)
+    if group is None or group.self_booking_allowed:
+        return ""
+    return _open_deadline_family(citizen, today)
+
+
 def _absence_days(citizen: Citizen, lo: date, hi: date) -> list[tuple[date, date]]:
     rows = citizen.absences.filter(Q(end_date__isnull=True) | Q(end_date__gte=lo), start_date__lte=hi)
     return [(a.start_date, a.end_date or date.max) for a in rows]
@@ -197,6 +221,8 @@ class Bookable:
 
     offers: dict[int, MeetingOffer]
     slots: QuerySet
+    # R-DL-18: the family a citizen who does not book freely is limited to (their deadline's), or "".
+    only_family: str = ""
 
 
 def bookable(
@@ -224,6 +250,14 @@ def bookable(
     group = _self_booking_group(citizen, today)
     if isinstance(group, Conflict):
         return nothing
+    only_family = ""
+    if not group.self_booking_allowed:
+        # R-DL-18: booking only because of a deadline — only what fulfils it, never the other offers.
+        only_family = _open_deadline_family(citizen, today)
+        nothing.only_family = only_family
+        if fulfils_deadline is False:
+            return nothing
+        fulfils_deadline = True
     jobcenter = jobcenter_on(citizen, today)
     if jobcenter is None:
         return nothing
@@ -266,17 +300,25 @@ def bookable(
     )
     if away:
         slots = slots.exclude(away)
-    return Bookable(offers, slots.order_by("start", "id"))
+    return Bookable(offers, slots.order_by("start", "id"), only_family)
 
 
 def slot_refusal(
     citizen: Citizen, slot: Slot, *, now: datetime, absences=None, horizons=None
 ) -> Conflict | None:
     """Why this citizen may not book this (already pre-filtered or single) slot now, or None.
-    The per-slot part of R-PC-11: minimum notice, absence, horizon (R-DL-9)."""
+    The per-slot part of R-PC-11: minimum notice, absence, horizon (R-DL-9); R-DL-18: a citizen who
+    books only because of a deadline books only a time that fulfils it."""
     from samtale.deadlines.selectors import booking_horizon
 
     offer = slot.offer
+    only_family = deadline_only_family(citizen, clock.local_date(now))
+    if only_family and (offer.conversation_type.family != only_family or not offer.fulfils_deadline):
+        return Conflict(
+            "Du kan kun selv booke den samtale, du har fået en frist for. Kontakt dit jobcenter om andre møder.",
+            code="only_deadline_conversation",
+            rule="R-DL-18",
+        )
     if slot.start <= now + timedelta(hours=offer.min_notice_hours):
         return Conflict(
             f"Tiden kan ikke længere bookes: der skal bookes mindst {offer.min_notice_hours} timer før mødet.",

@@ -3,7 +3,7 @@ time"), writes the access log and a report event in the same transaction."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import phonenumbers
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -422,6 +422,44 @@ def absence_end(*, actor: Actor, citizen: Citizen, absence_id, end_date: date) -
         },
     )
     return absence
+
+
+@transaction.atomic
+def absence_withdraw(*, actor: Actor, citizen: Citizen, absence_id) -> Absence | None:
+    """The citizen takes back an absence they registered themselves (Mit fravær): one that has not
+    begun is removed; one that has begun ends yesterday, so the citizen is available from today.
+    Returns the ended absence, or None when it was removed. A citizen may not touch an absence the
+    jobcenter registered (e.g. 56/57, R-DL-16)."""
+    _check_changeable(actor, citizen)
+    citizen = citizen_lock(citizen)
+    absence = citizen.absences.select_related("absence_type").filter(public_id=absence_id).first()
+    if absence is None:
+        raise NotFound("Fraværet findes ikke.", code="absence_not_found")
+    if actor.kind == "citizen" and (
+        absence.registered_by != actor.label or not absence.absence_type.citizen_may_register
+    ):
+        raise Forbidden(
+            "Fraværet er registreret af jobcentret. Kontakt dit jobcenter, hvis det skal ændres.",
+            code="absence_not_yours",
+        )
+    today = clock.today()
+    if absence.end_date is not None and absence.end_date < today:
+        raise InvalidInput("Fraværet er allerede slut.", code="absence_already_ended", field="absence")
+    if absence.start_date < today:
+        return absence_end(
+            actor=actor, citizen=citizen, absence_id=absence_id, end_date=today - timedelta(days=1)
+        )
+    payload = {
+        "absence": str(absence.public_id),
+        "absence_type": absence.absence_type.code,
+        "start_date": absence.start_date.isoformat(),
+    }
+    absence.delete()
+    audit.record(
+        actor, "citizen.absence_remove", citizen, purpose="fravær", absence_type=payload["absence_type"]
+    )
+    report("absence.removed", citizen=citizen, payload=payload)
+    return None
 
 
 @transaction.atomic

@@ -263,6 +263,8 @@ def _payload(hc: HeldConversation, participants: list[Participant]) -> dict:
         "held_at": hc.held_at.isoformat(),
         "registered_at": hc.registered_at.isoformat(),
         "conversation_type": hc.conversation_type.code,
+        # R-RP-1: a local code (no DFDG code, SPEC § 3.1) is never passed off as a DFDG code.
+        "code_system": "dfdg" if hc.conversation_type.dfdg_code else "local",
         "contact_form": hc.contact_form.code,
         "resets": hc.resets,
         "information": hc.information,

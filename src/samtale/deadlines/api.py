@@ -152,8 +152,7 @@ def _parse_day(value: str | None) -> date:
 
 
 def _notice(citizen, day: date) -> dict | None:
-    deadline = selectors.deadline_open_for(citizen, day)
-    notice = rules.notice_for(deadline, day) if deadline else None
+    notice = selectors.citizen_notice(citizen, day)
     return notice.as_dict() if notice else None
 
 

@@ -237,7 +237,9 @@ def run_day(day: date, *, chunk: int = CHUNK, out=None) -> dict[str, int]:
         if out is not None:
             out.write(f"{day} {kind.label}: {n} frister ({time.monotonic() - started:.2f} s)\n")
     for step in DAILY_STEPS:
-        step(day, out)
+        counts = step(day, out)
+        if isinstance(counts, dict):  # e.g. messaging's reminders sent and skipped (R-NT-6)
+            summary.update(counts)
     return summary
 
 

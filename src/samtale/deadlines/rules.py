@@ -236,11 +236,13 @@ class Notice:
         }
 
 
-def notice_for(deadline, today: date) -> Notice | None:
+def notice_for(deadline, today: date, *, may_book: bool = True) -> Notice | None:
     """The one notification on Min side for an active, unbooked deadline (R-NT-1 … R-NT-5); None for
     not_activated, fulfilled and closed deadlines and once the deadline date has passed. Reads only
     plain attributes of `deadline` (status, dates, conversation_type.family), so the status is the
-    effective one for `today` whether or not the batch has run."""
+    effective one for `today` whether or not the batch has run. A citizen who may not self-book now
+    (`may_book` False: an absence that takes self-booking away) is never told to book: the notice
+    says to contact the jobcenter instead (R-DL-18)."""
     if deadline is None:
         return None
     status = effective_status(
@@ -260,6 +262,17 @@ def notice_for(deadline, today: date) -> Notice | None:
     noun, title = FAMILY_NOUNS.get(deadline.conversation_type.family, FAMILY_NOUNS["jobsamtale"])
     when = danish_long_date(deadline.deadline_date)
     link = f"Book {title} med dit jobcenter"
+    if not may_book:
+        return Notice(
+            "R-DL-18",
+            "Kontakt dit jobcenter",
+            f"Du har en frist for din næste {noun} senest {when}, men du kan ikke selv booke den lige nu. "
+            "Kontakt dit jobcenter for at få en tid.",
+            None,
+            n,
+            red_heading=n <= 3,
+            all_red=n == 0,
+        )
     if n > 8:
         return Notice(
             "R-NT-1",

@@ -37,6 +37,17 @@ def deadline_open_for(citizen, today: date) -> Deadline | None:
     return deadline if deadline.effective in rules.OPEN else None
 
 
+def citizen_notice(citizen, day: date):
+    """What Min side shows on `day` (R-NT-1 … R-NT-4); a citizen who may not self-book that day is
+    told to contact the jobcenter instead of to book (R-DL-18)."""
+    deadline = deadline_open_for(citizen, day)
+    if deadline is None:
+        return None
+    from samtale.bookings.selectors import may_self_book
+
+    return rules.notice_for(deadline, day, may_book=may_self_book(citizen, day))
+
+
 def booking_horizon(citizen, conversation_type, today: date) -> date | None:
     """R-DL-9: the last date a conversation of `conversation_type`'s family may take place — deadline
     date + 7 — while the citizen has an open deadline of that family (also while not_activated).

@@ -41,3 +41,18 @@ REMINDER_DAYS = {8: MessageKind.DEADLINE_8_DAYS, 3: MessageKind.DEADLINE_3_DAYS}
 def deadline_reminder_due(deadline_date: date, day: date) -> str | None:
     """The reminder kind due on `day` for a deadline on `deadline_date`, or None."""
     return REMINDER_DAYS.get((deadline_date - day).days)
+
+
+def catch_up_reminder(kind: str, deadline_date: date, today: date) -> tuple[int, str | None]:
+    """R-NT-6 when the batch catches up: a countdown reminder whose day was missed goes out today with
+    the true number of days left — unless a later countdown is due today as well (the 8-day reminder
+    when only 3 or fewer days are left) or the deadline date has passed. Returns (days left, why it is
+    skipped or None)."""
+    left = (deadline_date - today).days
+    if left < 0:
+        return left, "fristdatoen er passeret"
+    nominal = next(days for days, k in REMINDER_DAYS.items() if k == kind)
+    later = [days for days in REMINDER_DAYS if days < nominal and left <= days]
+    if later:
+        return left, f"{max(later)}-dagespåmindelsen er også forfalden i dag"
+    return left, None

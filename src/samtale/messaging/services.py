@@ -19,7 +19,12 @@ from samtale.core.errors import InvalidInput, NotFound
 from samtale.messaging import gateways, texts
 from samtale.messaging.models import DEADLINE_KINDS, Channel, Message, MessageEvent, MessageKind
 from samtale.messaging.models import MessageStatus as S
-from samtale.messaging.rules import PREDECESSORS, backoff_seconds, deadline_reminder_due
+from samtale.messaging.rules import (
+    PREDECESSORS,
+    backoff_seconds,
+    catch_up_reminder,
+    deadline_reminder_due,
+)
 
 logger = logging.getLogger(__name__)
 K = MessageKind
@@ -79,13 +84,20 @@ def message_enqueue(
     return message
 
 
-def deadline_messages_enqueue(*, deadline, kind: str) -> list[Message]:
+def deadline_messages_enqueue(*, deadline, kind: str, days_left: int | None = None) -> list[Message]:
     """R-NT-6: the seed's SMS and e-mail for a deadline, to each channel the citizen subscribes to,
-    at most once per deadline, kind and channel."""
+    at most once per deadline, kind and channel (`days_left`: the true count on a catch-up day). A
+    citizen who may not self-book now is told to contact the jobcenter instead (R-DL-18)."""
+    from samtale.bookings.selectors import may_self_book
+
     citizen = deadline.citizen
+    may_book = may_self_book(citizen, clock.today())
     made = []
     for channel, recipient in subscribed_channels(citizen):
-        rendered = texts.deadline_text(kind, channel, deadline.deadline_date)
+        if may_book:
+            rendered = texts.deadline_text(kind, channel, deadline.deadline_date, days_left=days_left)
+        else:
+            rendered = texts.deadline_contact_text(kind, channel, deadline.deadline_date, deadline.jobcenter)
         message = message_enqueue(
             citizen=citizen,
             kind=kind,
@@ -190,33 +202,49 @@ def daily_messages(day: date, out=None) -> dict[str, int]:
     - the reminder the day before a planned conversation.
 
     Idempotent: the idempotency keys make a second run for the same day add nothing. When the batch
-    catches up a missed day, the countdown reminders of that day are skipped: "inden 8 dage" sent
-    when 6 days are left would be wrong."""
+    catches up a missed day, a countdown reminder of that day goes out now with the true number of
+    days left, unless a later countdown is due today too; every skip is logged and counted (R-NT-6)."""
     from samtale.bookings.models import Booking
     from samtale.deadlines.models import Deadline
 
     subscribed = Q(citizen__sms_reminders=True, citizen__phone__gt="") | Q(
         citizen__email_reminders=True, citizen__email__gt=""
     )
-    counts = {"deadline_reminders": 0, "booking_reminders": 0}
-    stale = day < clock.today()
-    due: list[tuple[str, Q]] = [(K.DEADLINE_NEW, Q(activation_date=day))]
-    if not stale:
-        due += [
-            (K.DEADLINE_8_DAYS, Q(deadline_date=day + timedelta(days=8))),
-            (K.DEADLINE_3_DAYS, Q(deadline_date=day + timedelta(days=3))),
-        ]
+    counts = {"deadline_reminders": 0, "deadline_reminders_skipped": 0, "booking_reminders": 0}
+    today = clock.today()
+    stale = day < today
+    due: list[tuple[str, Q]] = [
+        (K.DEADLINE_NEW, Q(activation_date=day)),
+        (K.DEADLINE_8_DAYS, Q(deadline_date=day + timedelta(days=8))),
+        (K.DEADLINE_3_DAYS, Q(deadline_date=day + timedelta(days=3))),
+    ]
     for kind, condition in due:
         deadlines = (
             Deadline.objects.filter(subscribed, condition, status="active")
-            .select_related("citizen")
+            .select_related("citizen", "jobcenter")
             .order_by("id")
         )
         for deadline in deadlines.iterator(chunk_size=500):
             if kind != K.DEADLINE_NEW and deadline_reminder_due(deadline.deadline_date, day) != kind:
                 continue
+            days_left = None
+            if stale and kind != K.DEADLINE_NEW:
+                days_left, skip = catch_up_reminder(kind, deadline.deadline_date, today)
+                if skip:
+                    counts["deadline_reminders_skipped"] += 1
+                    logger.info(
+                        "R-NT-6: %s for frist %s (dag %s) sendes ikke ved indhentning %s: %s",
+                        kind,
+                        deadline.public_id,
+                        day,
+                        today,
+                        skip,
+                    )
+                    continue
             with transaction.atomic():
-                counts["deadline_reminders"] += len(deadline_messages_enqueue(deadline=deadline, kind=kind))
+                counts["deadline_reminders"] += len(
+                    deadline_messages_enqueue(deadline=deadline, kind=kind, days_left=days_left)
+                )
     tomorrow = day + timedelta(days=1)
     meetings = (
         Booking.objects.filter(
@@ -237,7 +265,8 @@ def daily_messages(day: date, out=None) -> dict[str, int]:
             )
     _say(
         out,
-        f"{day} Beskeder: {counts['deadline_reminders']} fristpåmindelser og "
+        f"{day} Beskeder: {counts['deadline_reminders']} fristpåmindelser "
+        f"({counts['deadline_reminders_skipped']} sprunget over ved indhentning) og "
         f"{counts['booking_reminders']} mødepåmindelser lagt i kø",
     )
     return counts

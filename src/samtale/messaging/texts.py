@@ -64,9 +64,59 @@ DEADLINE_SUBJECTS = {
 }
 
 
-def deadline_text(kind: str, channel: str, deadline_date: date) -> Rendered:
+NOMINAL_DAYS = {K.DEADLINE_8_DAYS: 8, K.DEADLINE_3_DAYS: 3}
+
+
+def _days_phrase(n: int) -> str:
+    if n <= 0:
+        return "i dag"
+    return "inden 1 dag" if n == 1 else f"inden {n} dage"
+
+
+def deadline_text(kind: str, channel: str, deadline_date: date, *, days_left: int | None = None) -> Rendered:
+    """The seed's text. `days_left` is given when the batch catches up a missed countdown day (R-NT-6):
+    "inden 8 dage" then says the true number of days."""
     text = DEADLINE_TEXTS[(kind, channel)].replace("[DATO]", danish_date(deadline_date))
-    return Rendered(subject=DEADLINE_SUBJECTS[kind] if channel == Channel.EMAIL else "", text=text)
+    subject = DEADLINE_SUBJECTS[kind] if channel == Channel.EMAIL else ""
+    nominal = NOMINAL_DAYS.get(kind)
+    if nominal is not None and days_left is not None and days_left != nominal:
+        text = text.replace(f"inden {nominal} dage", _days_phrase(days_left))
+        if subject:
+            left = (
+                "sidste dag" if days_left <= 0 else f"{days_left} dag{'' if days_left == 1 else 'e'} tilbage"
+            )
+            subject = subject.replace(f"{nominal} dage tilbage", left)
+    return Rendered(subject=subject, text=text)
+
+
+def jobcenter_contact(jobcenter, *, multiline: bool) -> str:
+    """How to reach the jobcenter, from its contact details (what it has of them)."""
+    if jobcenter is None:
+        return ""
+    parts = [jobcenter.name]
+    if jobcenter.phone:
+        parts.append(f"telefon {format_phone(jobcenter.phone)}")
+    if jobcenter.email:
+        parts.append(f"e-mail {jobcenter.email}")
+    if multiline and jobcenter.opening_hours_text:
+        parts.append(f"åbningstider: {jobcenter.opening_hours_text}")
+    return ("\n" if multiline else ", ").join(parts)
+
+
+def deadline_contact_text(kind: str, channel: str, deadline_date: date, jobcenter) -> Rendered:
+    """R-DL-18: the same occasion, for a citizen who may not self-book now — never "book", always
+    "contact your jobcenter" (our words; the seed has texts only for citizens who can book)."""
+    when = danish_date(deadline_date)
+    lead = (
+        f"Du har en frist: din næste samtale med jobcentret skal være aftalt senest den {when}. "
+        "Du kan ikke selv booke den på Jobnet lige nu, så kontakt dit jobcenter"
+    )
+    if channel == Channel.SMS:
+        contact = jobcenter_contact(jobcenter, multiline=False)
+        return Rendered(subject="", text=f"{lead}{': ' + contact if contact else ''}.\n\n{SMS_SIGNATURE}")
+    contact = jobcenter_contact(jobcenter, multiline=True)
+    text = f"{lead}.\n\n{contact}\n\n" + EMAIL_FOOTER.format(service="e-mailservice")
+    return Rendered(subject="Kontakt dit jobcenter om din næste samtale", text=text)
 
 
 # Booking messages -------------------------------------------------------------------------------

@@ -85,6 +85,7 @@ def meetings(request):
     deadline = presenters.active_deadline(citizen, today)
     info = presenters.DeadlineInfo.of(deadline)
     other_offers = bookable(citizen, now=now, fulfils_deadline=False).slots.exists() if deadline else False
+    block_reason = presenters.booking_block_reason(citizen, today)
     return render(
         request,
         "portal/meetings.html",
@@ -94,6 +95,8 @@ def meetings(request):
             info=info,
             deadline_long=presenters.long_date(deadline.deadline_date) if deadline else None,
             other_offers=other_offers,
+            may_book=block_reason is None,
+            block_reason=block_reason,
             upcoming=presenters.upcoming_bookings(request.actor, citizen, now),
         ),
     )
@@ -115,6 +118,10 @@ class _Flow:
         # what does not; without an active deadline, everything the citizen may book.
         fulfils = True if self.with_deadline else (False if self.deadline else None)
         self.bookable = bookable(self.citizen, now=self.now, fulfils_deadline=fulfils)
+        if self.bookable.only_family and self.deadline is not None and not self.with_deadline:
+            # R-DL-18: a citizen who books only because of the deadline always books "med frist".
+            self.with_deadline = True
+            self.bookable = bookable(self.citizen, now=self.now, fulfils_deadline=True)
         # Which offers have a free time at all: one small query, not every free time of every offer.
         having = set(self.bookable.slots.order_by().values_list("offer_id", flat=True).distinct())
         self.offers = sorted(
@@ -205,8 +212,10 @@ def book(request):
     flow = _Flow(request)
     base = _ctx(request, flow=flow, info=flow.info)
     if not flow.offers:
-        # R-NT-8: nothing to book (no free times, or none matching the citizen's profile).
-        return render(request, "portal/no_times.html", base)
+        # R-NT-8: nothing to book (no free times, or none matching the citizen's profile); R-DL-18: a
+        # citizen who may not self-book is told why and to contact the jobcenter.
+        block_reason = presenters.booking_block_reason(flow.citizen, flow.today)
+        return render(request, "portal/no_times.html", {**base, "block_reason": block_reason})
     if request.method == "POST":
         return _book_post(request, flow)
     if flow.offer is None:
@@ -221,7 +230,13 @@ def book(request):
         return render(
             request,
             "portal/book_step4.html",
-            {**base, "slot": slot, "when": presenters.time_range(slot.start, slot.end), "back": flow.url()},
+            {
+                **base,
+                "slot": slot,
+                "when": presenters.time_range(slot.start, slot.end),
+                "back": flow.url(),
+                "cutoff_warnings": presenters.cutoff_warnings(flow.offer, slot.start, flow.now),
+            },
         )
     cal = _calendar_context(
         flow.offer_slots, today=flow.today, month=flow.month, day=flow.day, horizon_text=horizon_text
@@ -305,7 +320,11 @@ def meeting(request, booking_id):
 @require_GET
 def receipt(request, booking_id):
     booking = _seen(request, _own_booking(request, booking_id))
-    return render(request, "portal/receipt.html", _meeting_context(request, booking))
+    # One success box: the receipt itself says whether the meeting was booked or moved.
+    rebooked = request.GET.get("ombooket") == "1"
+    return render(
+        request, "portal/receipt.html", {**_meeting_context(request, booking), "rebooked": rebooked}
+    )
 
 
 @never_cache
@@ -348,8 +367,7 @@ def rebook(request, booking_id):
             messages.error(request, error.message)
             day = clock.local_date(slot.start)
             return redirect(f"{here}?{urlencode({'maaned': day.strftime('%Y-%m'), 'dag': day.isoformat()})}")
-        messages.success(request, _("Dit møde er flyttet."))
-        return redirect("portal:receipt", booking_id=booking.public_id)
+        return redirect(f"{reverse('portal:receipt', args=[booking.public_id])}?ombooket=1")
     month = presenters.parse_month(request.GET.get("maaned"))
     day = presenters.parse_day(request.GET.get("dag"))
     tid = _uuid_or_none(request.GET.get("tid"))
@@ -364,6 +382,7 @@ def rebook(request, booking_id):
                 "slot": chosen,
                 "new_when": presenters.time_range(chosen.start, chosen.end),
                 "back": here,
+                "cutoff_warnings": presenters.cutoff_warnings(chosen.offer, chosen.start, now),
             },
         )
     if not slots.exists():

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from samtale.core import clock, danish
 from samtale.deadlines import rules as deadline_rules
-from samtale.deadlines.selectors import booking_horizon, deadline_open_for
+from samtale.deadlines.selectors import booking_horizon, citizen_notice, deadline_open_for
 
 ACTIVE = "active"
 
@@ -38,7 +38,7 @@ def family_noun(conversation_type) -> str:
 
 def deadline_notice(citizen, today: date):
     """The one notice on top of Min side (R-NT-1 … R-NT-4), or None."""
-    return deadline_rules.notice_for(deadline_open_for(citizen, today), today)
+    return citizen_notice(citizen, today)
 
 
 def active_deadline(citizen, today: date):
@@ -75,6 +75,69 @@ class DeadlineInfo:
             )
             % {"noun": noun, "date": when},
         )
+
+
+def cutoff_warnings(offer, start: datetime, now: datetime) -> list[str]:
+    """What the citizen must know before confirming a time (R-PC-6): that once booked it cannot be
+    rebooked or cancelled on the portal, because the offer does not allow it or its cut-off
+    (N hours before the meeting) has already passed."""
+    from samtale.bookings.rules import cutoff
+
+    warnings = []
+    for allowed, hours, verb in (
+        (offer.rebooking_allowed, offer.rebooking_cutoff_hours, _("ombooke")),
+        (offer.cancellation_allowed, offer.cancellation_cutoff_hours, _("aflyse")),
+    ):
+        if not allowed:
+            warnings.append(
+                _("Du kan ikke selv %(verb)s dette møde, når du har booket det. Kontakt dit jobcenter.")
+                % {"verb": verb}
+            )
+            continue
+        deadline = cutoff(start, hours)
+        if deadline <= now:
+            local = clock.local(deadline)
+            warnings.append(
+                _(
+                    "Fristen for at %(verb)s dette møde var %(when)s og er allerede overskredet. Når du "
+                    "har booket, kan du ikke selv %(verb)s det – kontakt i så fald dit jobcenter."
+                )
+                % {"verb": verb, "when": f"{long_date(local.date())} kl. {local:%H.%M}"}
+            )
+    return warnings
+
+
+@dataclass
+class OwnAbsence:
+    absence: object
+    action: str | None  # "Fjern" / "Afslut fraværet", or None when the jobcenter registered it
+
+
+def own_absences(actor, absences, today: date) -> list[OwnAbsence]:
+    """Mit fravær: which absences the citizen may take back themselves (those they registered)."""
+    out = []
+    for a in absences:
+        mine = a.registered_by == actor.label and a.absence_type.citizen_may_register
+        action = None
+        if mine:
+            action = _("Fjern fraværet") if a.start_date >= today else _("Afslut fraværet")
+        out.append(OwnAbsence(a, action))
+    return out
+
+
+def may_book(citizen, today: date) -> bool:
+    """R-DL-18: whether the citizen may self-book at all today (else the portal says to contact the
+    jobcenter, never to book)."""
+    from samtale.bookings.selectors import may_self_book
+
+    return may_self_book(citizen, today)
+
+
+def booking_block_reason(citizen, today: date) -> str | None:
+    from samtale.bookings.selectors import self_booking_block
+
+    block = self_booking_block(citizen, today)
+    return block.message if block else None
 
 
 def horizon_text(citizen, conversation_type, today: date) -> str | None:

@@ -13,5 +13,6 @@ urlpatterns = [
     path("moeder/<uuid:booking_id>/ombook/", flow.rebook, name="rebook"),
     path("moeder/<uuid:booking_id>/aflys/", flow.cancel, name="cancel"),
     path("fravaer/", views.absence, name="absence"),
+    path("fravaer/<uuid:absence_id>/afslut/", views.absence_withdraw_view, name="absence_withdraw"),
     path("indstillinger/", views.settings_view, name="settings"),
 ]

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from samtale.citizens.selectors import citizen_profile
-from samtale.citizens.services import absence_register, citizen_update_contact_details
+from samtale.citizens.selectors import citizen_profile, jobcenter_on
+from samtale.citizens.services import absence_register, absence_withdraw, citizen_update_contact_details
 from samtale.core import clock
 from samtale.core.errors import DomainError
 from samtale.core.identity import citizen_required
@@ -20,7 +20,13 @@ from samtale.portal.forms import AbsenceForm, SettingsForm
 
 
 def _context(request, section: str, **extra) -> dict:
-    return {"citizen": request.actor.citizen, "section": section, **extra}
+    citizen = request.actor.citizen
+    return {
+        "citizen": citizen,
+        "section": section,
+        "jobcenter": jobcenter_on(citizen, clock.today()),
+        **extra,
+    }
 
 
 def _form_error(form, error: DomainError) -> None:
@@ -43,6 +49,7 @@ def home(request):
             "home",
             profile=citizen_profile(citizen, today),
             notice=presenters.deadline_notice(citizen, today),
+            may_book=presenters.may_book(citizen, today),
             upcoming=presenters.upcoming_bookings(request.actor, citizen, clock.now()),
             held=presenters.held_conversations(request.actor, citizen),
         ),
@@ -110,7 +117,26 @@ def absence(request):
             messages.success(request, _("Dit fravær er registreret."))
             return redirect("portal:absence")
     today = clock.today()
-    absences = [
-        a for a in citizen_profile(citizen, today)["absences"] if a.end_date is None or a.end_date >= today
-    ]
+    absences = presenters.own_absences(
+        request.actor,
+        [a for a in citizen_profile(citizen, today)["absences"] if a.end_date is None or a.end_date >= today],
+        today,
+    )
     return render(request, "portal/absence.html", _context(request, "absence", form=form, absences=absences))
+
+
+@never_cache
+@citizen_required
+@require_http_methods(["POST"])
+def absence_withdraw_view(request, absence_id):
+    """The citizen removes an absence they registered (not begun yet) or ends it (begun: it ends
+    yesterday, so free times from today are offered again)."""
+    try:
+        ended = absence_withdraw(actor=request.actor, citizen=request.actor.citizen, absence_id=absence_id)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Dit fravær er afsluttet.") if ended is not None else _("Dit fravær er fjernet.")
+        )
+    return redirect("portal:absence")

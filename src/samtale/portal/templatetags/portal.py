@@ -20,3 +20,11 @@ def long_datetime(moment):
 @register.simple_tag
 def long_date(day):
     return presenters.long_date(day)
+
+
+@register.simple_tag
+def phone(number):
+    """ "+4533663366" → "33 66 33 66" (Danish numbers the way Danes write them)."""
+    from samtale.messaging.texts import format_phone
+
+    return format_phone(number)
