@@ -52,12 +52,22 @@ def _snapshot():
     )
 
 
+def transitions(summary: dict) -> dict:
+    """The deadline transitions of a day's batch summary (the other steps add their own counts)."""
+    return {k: v for k, v in summary.items() if k in ("activation", "meeting", "overdue", "ninety_days")}
+
+
 def test_r_dl_13_run_twice_changes_nothing(world):
     day = START + timedelta(days=9)
     first = jobs.daily(day)
-    assert first[day] == {"activation": 1, "meeting": 1, "overdue": 2, "ninety_days": 0}
+    assert transitions(first[day]) == {"activation": 1, "meeting": 1, "overdue": 2, "ninety_days": 0}
     before = _snapshot()
-    assert jobs.daily(day)[day] == {"activation": 0, "meeting": 0, "overdue": 0, "ninety_days": 0}
+    assert transitions(jobs.daily(day)[day]) == {
+        "activation": 0,
+        "meeting": 0,
+        "overdue": 0,
+        "ninety_days": 0,
+    }
     assert _snapshot() == before
 
 

@@ -359,7 +359,8 @@ def test_event_after_missed_batch_acts_on_effective_status(make_citizen, actor_a
         (TODAY + timedelta(days=9), "active", "closed_overdue", "deadline_date_passed"),
         (TODAY + timedelta(days=9), "closed_overdue", "closed_admin", "closed_at_once"),
     ]
-    assert jobs.daily(TODAY + timedelta(days=9))[TODAY + timedelta(days=9)] == {
+    summary = jobs.daily(TODAY + timedelta(days=9))[TODAY + timedelta(days=9)]
+    assert {k: summary[k] for k in ("activation", "meeting", "overdue", "ninety_days")} == {
         "activation": 0,
         "meeting": 0,
         "overdue": 0,

@@ -72,6 +72,7 @@ def wb_world(frozen, make_citizen, jc_a, cw_a):
         start=at(date(2017, 6, 28), 10),
         end=at(date(2017, 6, 28), 10, 30),
         title="Jobsamtale",
+        description="Vi taler om din jobsøgning og dine næste skridt.",  # R-PC-2 (§ 20 nr. 9)
         location="Jobcentret, stuen",
         address="Vesterbrogade 1, 1620 København V",
         caseworker=cw_a,

@@ -45,6 +45,8 @@ def busy_week(wb_world, make_citizen, jc_a, cw_a):
             start=at(day, 13 + i // 5),
             end=at(day, 13 + i // 5, 30),
             title="Jobsamtale",
+            description="Vi taler om din jobsøgning og dine næste skridt.",  # R-PC-2 (§ 20 nr. 9)
+            location="Jobcentret, stuen",
             address="Vesterbrogade 1, 1620 København V",
             caseworker=cw_a,
         )
