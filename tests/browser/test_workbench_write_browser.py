@@ -6,7 +6,6 @@ calendar. Screenshots of each page go to docs/screenshots/ (refreshed with SAMTA
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import pytest
@@ -15,13 +14,12 @@ import time_machine
 from samtale.bookings.models import Booking
 from samtale.deadlines.models import Deadline
 from samtale.scheduling.models import Slot
-from tests.browser.conftest import check_axe, login, screenshot
+from tests.browser.conftest import check_axe, login, login_caseworker, screenshot
 from tests.portal.world import NOW, at, make_offer, make_slot
 from tests.workbench.write_world import summon_at
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-LAPTOP = {"width": 1366, "height": 900}
 DAY = date(2017, 7, 4)  # a Tuesday, 8 days after NOW
 
 
@@ -34,36 +32,6 @@ def dev_login(settings):
 def clock():
     with time_machine.travel(NOW, tick=True) as traveller:
         yield traveller
-
-
-@pytest.fixture
-def laptop(browser, live_server):
-    """laptop(): a 1366×900 page (axe is injected, so CSP is bypassed as in tests/browser/conftest.py)."""
-    contexts = []
-
-    def make():
-        context = browser.new_context(
-            viewport=LAPTOP, locale="da-DK", bypass_csp=True, base_url=live_server.url
-        )
-        context.set_default_timeout(20_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for c in contexts:
-        for p in c.pages:
-            try:
-                p.wait_for_load_state("networkidle", timeout=5_000)
-            except Exception:  # a page that never settles must not hide the test's own result
-                pass
-        c.close()
-
-
-def login_caseworker(page, caseworker) -> None:
-    page.goto("/login/")
-    page.select_option("#caseworker", caseworker.ident)
-    page.get_by_role("button", name="Log ind som sagsbehandler").click()
-    page.wait_for_url(re.compile(r"/sagsbehandler/"))
 
 
 def expect_text(page, text: str) -> None:
@@ -90,9 +58,9 @@ def citizen(clock, make_citizen):
     )
 
 
-def test_keyboard_only_summons_then_the_portal_shows_it(laptop, citizen, jc_a, cw_a):
+def test_keyboard_only_summons_then_the_portal_shows_it(laptop_page, citizen, jc_a, cw_a):
     slot = make_slot(make_offer(jc_a), at(DAY, 10), cw_a)
-    page = laptop()
+    page = laptop_page()
     login_caseworker(page, cw_a)
     page.goto(f"/sagsbehandler/borgere/{citizen.public_id}/indkald/")
     expect_text(page, "Indkald Finney Hansen")
@@ -129,14 +97,14 @@ def test_keyboard_only_summons_then_the_portal_shows_it(laptop, citizen, jc_a, c
     booking = Booking.objects.get(citizen=citizen)
     assert booking.slot == slot and booking.caseworker == cw_a
 
-    portal = laptop()
+    portal = laptop_page()
     login(portal, citizen)
     expect_text(portal, "tirsdag 4. juli 2017 kl. 10.00–10.30")
 
 
-def test_deadline_r_dl_3_then_held_conversation_with_next_deadline(laptop, citizen, cw_a, clock):
+def test_deadline_r_dl_3_then_held_conversation_with_next_deadline(laptop_page, citizen, cw_a, clock):
     booking = summon_at(citizen)  # tirsdag 4. juli 2017 kl. 10.00
-    page = laptop()
+    page = laptop_page()
     login_caseworker(page, cw_a)
     page.goto(f"/sagsbehandler/borgere/{citizen.public_id}/frist/")
     page.select_option("#id_conversation_type", "7")
@@ -165,7 +133,7 @@ def test_deadline_r_dl_3_then_held_conversation_with_next_deadline(laptop, citiz
     # S-1's last steps: the conversation was held at 10.00; at 10.45 the caseworker registers it with
     # the next deadline (a new sign-in: the idle session ended while the clock jumped).
     clock.move_to(at(DAY, 10, 45))
-    page = laptop()
+    page = laptop_page()
     login_caseworker(page, cw_a)
     page.goto(f"/sagsbehandler/borgere/{citizen.public_id}/samtaler/ny/?booking={booking.public_id}")
     expect_text(page, f"Udfyldt fra den planlagte samtale {booking.booking_number}")
@@ -187,14 +155,14 @@ def test_deadline_r_dl_3_then_held_conversation_with_next_deadline(laptop, citiz
     check_axe(page)
     screenshot(page, "wb-21-ret-afholdt-samtale")
 
-    portal = laptop()
+    portal = laptop_page()
     login(portal, citizen)
     expect_text(portal, "Fristen for at booke samtalen er senest mandag den 14. august 2017")  # R-NT-1
 
 
-def test_publish_a_weekly_schedule_and_see_its_free_times(laptop, clock, jc_a, cw_a):
+def test_publish_a_weekly_schedule_and_see_its_free_times(laptop_page, clock, jc_a, cw_a):
     make_offer(jc_a, title="Jobsamtale – sygedagpenge", contact_groups=[6])
-    page = laptop()
+    page = laptop_page()
     login_caseworker(page, cw_a)
     page.goto("/sagsbehandler/")
     page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Mødetilbud").click()

@@ -42,7 +42,42 @@ def local_moment(day, at) -> datetime | None:
 # --- Indkald -------------------------------------------------------------------------------------------
 
 
-class SummonForm(forms.Form):
+class MeetingDetailsForm(forms.Form):
+    """What a planned conversation says besides its time (§ 20 nr. 5–9, 13): shared by the summons and
+    the change forms."""
+
+    title = forms.CharField(label=_("Titel"), required=False, max_length=200)
+    description = forms.CharField(label=_("Beskrivelse"), required=False, widget=TEXTAREA)
+    location = forms.CharField(label=_("Mødested"), required=False, max_length=200)
+    address = forms.CharField(label=_("Adresse (ved personligt fremmøde)"), required=False, max_length=300)
+    who_calls = forms.ChoiceField(
+        label=_("Hvem ringer op? (ved telefonmøde)"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=(("jobcenter", _("Jobcentret ringer til borgeren")), ("citizen", _("Borgeren ringer op"))),
+    )
+    phone_to_call = forms.CharField(label=_("Nummer borgeren skal ringe til"), required=False, max_length=30)
+    video_link = forms.URLField(
+        label=_("Link til videomødet"), required=False, max_length=500, assume_scheme="https"
+    )
+    rebooking_allowed = forms.BooleanField(label=_("Borgeren må ombooke"), required=False)
+    rebooking_cutoff_hours = forms.IntegerField(
+        label=_("Ombooking senest (timer før)"), min_value=0, max_value=1440, required=False
+    )
+    cancellation_allowed = forms.BooleanField(label=_("Borgeren må aflyse"), required=False)
+    cancellation_cutoff_hours = forms.IntegerField(
+        label=_("Aflysning senest (timer før)"), min_value=0, max_value=1440, required=False
+    )
+    akasse_expected = forms.BooleanField(label=_("A-kassen forventes at deltage"), required=False)
+    akasse_invited = forms.BooleanField(label=_("A-kassen inviteres"), required=False)
+
+    def __init__(self, *args, video=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not video:  # the booking model has no video link (yet): do not ask for one
+            del self.fields["video_link"]
+
+
+class SummonForm(MeetingDetailsForm):
     """Indkaldelse (§ 20): into one of my free times, or at a time of my calendar."""
 
     conversation_type = forms.ChoiceField(label=_("Samtaletype"), choices=())
@@ -58,41 +93,20 @@ class SummonForm(forms.Form):
     start_time = forms.TimeField(label=_("Fra kl."), required=False, widget=TIME)
     end_time = forms.TimeField(label=_("Til kl."), required=False, widget=TIME)
     confirm_unusual_time = forms.BooleanField(label=_("Indkald alligevel på dette tidspunkt"), required=False)
-    title = forms.CharField(label=_("Titel"), required=False, max_length=200)
-    description = forms.CharField(label=_("Beskrivelse"), required=False, widget=TEXTAREA)
-    location = forms.CharField(label=_("Mødested"), required=False, max_length=200)
-    address = forms.CharField(label=_("Adresse (ved personligt fremmøde)"), required=False, max_length=300)
-    who_calls = forms.ChoiceField(
-        label=_("Hvem ringer op? (ved telefonmøde)"),
-        required=False,
-        widget=forms.RadioSelect,
-        choices=(("jobcenter", _("Jobcentret ringer til borgeren")), ("citizen", _("Borgeren ringer op"))),
-    )
-    phone_to_call = forms.CharField(label=_("Nummer borgeren skal ringe til"), required=False, max_length=30)
-    video_link = forms.URLField(
-        label=_("Link til videomødet"), required=False, max_length=500, assume_scheme="https"
-    )
-    rebooking_allowed = forms.BooleanField(label=_("Borgeren må ombooke"), required=False, initial=True)
-    rebooking_cutoff_hours = forms.IntegerField(
-        label=_("Ombooking senest (timer før)"), min_value=0, max_value=1440, initial=24
-    )
-    cancellation_allowed = forms.BooleanField(label=_("Borgeren må aflyse"), required=False, initial=True)
-    cancellation_cutoff_hours = forms.IntegerField(
-        label=_("Aflysning senest (timer før)"), min_value=0, max_value=1440, initial=24
-    )
-    akasse_expected = forms.BooleanField(label=_("A-kassen forventes at deltage"), required=False)
-    akasse_invited = forms.BooleanField(label=_("A-kassen inviteres"), required=False)
 
     def __init__(self, *args, slots=(), video=False, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, video=video, **kwargs)
+        self.order_fields(["conversation_type", "contact_form", "slot", "day", "start_time", "end_time"])
+        for what in ("rebooking", "cancellation"):
+            self.fields[f"{what}_allowed"].initial = True
+            self.fields[f"{what}_cutoff_hours"].initial = 24
+            self.fields[f"{what}_cutoff_hours"].required = True
         self.fields["conversation_type"].choices = _codes(ConversationType)
         self.fields["contact_form"].choices = _codes(ContactForm)
         self.slots = {str(s.public_id): s for s in slots}
         self.fields["slot"].choices = [("", _("Et andet tidspunkt (udfyld dato og klokkeslæt)"))] + [
             (key, s.label) for key, s in self.slots.items()
         ]
-        if not video:  # the booking model has no video link yet: do not ask for one
-            del self.fields["video_link"]
 
     def clean(self):
         data = super().clean()
@@ -183,40 +197,16 @@ class BookingCancelForm(forms.Form):
         ]
 
 
-class BookingChangeForm(forms.Form):
+class BookingChangeForm(MeetingDetailsForm):
     """Ændring uden flytning (R-PC-7): what `booking_change` may change; the time and number stay."""
 
     contact_form = forms.ChoiceField(label=_("Kontaktform"), choices=())
-    title = forms.CharField(label=_("Titel"), max_length=200)
-    description = forms.CharField(label=_("Beskrivelse"), required=False, widget=TEXTAREA)
-    location = forms.CharField(label=_("Mødested"), required=False, max_length=200)
-    address = forms.CharField(label=_("Adresse (ved personligt fremmøde)"), required=False, max_length=300)
-    who_calls = forms.ChoiceField(
-        label=_("Hvem ringer op? (ved telefonmøde)"),
-        required=False,
-        widget=forms.RadioSelect,
-        choices=(("jobcenter", _("Jobcentret ringer til borgeren")), ("citizen", _("Borgeren ringer op"))),
-    )
-    phone_to_call = forms.CharField(label=_("Nummer borgeren skal ringe til"), required=False, max_length=30)
-    video_link = forms.URLField(
-        label=_("Link til videomødet"), required=False, max_length=500, assume_scheme="https"
-    )
-    rebooking_allowed = forms.BooleanField(label=_("Borgeren må ombooke"), required=False)
-    rebooking_cutoff_hours = forms.IntegerField(
-        label=_("Ombooking senest (timer før)"), min_value=0, max_value=1440, required=False
-    )
-    cancellation_allowed = forms.BooleanField(label=_("Borgeren må aflyse"), required=False)
-    cancellation_cutoff_hours = forms.IntegerField(
-        label=_("Aflysning senest (timer før)"), min_value=0, max_value=1440, required=False
-    )
-    akasse_expected = forms.BooleanField(label=_("A-kassen forventes at deltage"), required=False)
-    akasse_invited = forms.BooleanField(label=_("A-kassen inviteres"), required=False)
 
     def __init__(self, *args, video=False, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, video=video, **kwargs)
+        self.order_fields(["contact_form"])
         self.fields["contact_form"].choices = _codes(ContactForm)
-        if not video:
-            del self.fields["video_link"]
+        self.fields["title"].required = True
 
     @staticmethod
     def initial_for(booking) -> dict:
