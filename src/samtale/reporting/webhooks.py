@@ -57,13 +57,18 @@ def retry_wait(attempt: int) -> float:
 
 
 def deliver_due(*, worker_id: str, limit: int = 10) -> int:
-    """One round: claim up to `limit` subscribers with events to push, push them. Returns the number
-    of events acknowledged."""
+    """One round: push to up to `limit` subscribers with events waiting. Returns the number of events
+    acknowledged. Subscribers are claimed one at a time, just before their turn, so a lease never
+    runs out while it waits behind a slow receiver (another worker would then push the same events)."""
     if not WebhookSubscriber.objects.filter(status=WebhookSubscriber.ACTIVE).exists():
         return 0  # no receivers: no sequencer lock every round
     stamp_positions()
     done = 0
-    for subscriber, token in _claim(worker_id, limit):
+    for _ in range(limit):
+        claimed = _claim(worker_id)
+        if claimed is None:
+            break
+        subscriber, token = claimed
         try:
             done += _deliver(subscriber, token, worker_id)
         except DatabaseError as exc:  # e.g. deleted by the admin meanwhile; the lease runs out
@@ -71,7 +76,7 @@ def deliver_due(*, worker_id: str, limit: int = 10) -> int:
     return done
 
 
-def _claim(worker_id: str, limit: int) -> list[tuple[WebhookSubscriber, uuid.UUID]]:
+def _claim(worker_id: str) -> tuple[WebhookSubscriber, uuid.UUID] | None:
     now = clock.now()
     highest = Sequencer.objects.filter(name="report").values_list("last_position", flat=True).first() or 0
     token = uuid.uuid4()
@@ -85,16 +90,21 @@ def _claim(worker_id: str, limit: int) -> list[tuple[WebhookSubscriber, uuid.UUI
     with transaction.atomic():
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
-        ids = list(due.values_list("id", flat=True)[:limit])
-        if not ids:
-            return []
-        WebhookSubscriber.objects.filter(pk__in=ids).exclude(lease_until__gt=now).update(
-            leased_by=worker_id[:100],
-            lease_until=now + timedelta(seconds=settings.WEBHOOK_LEASE_SECONDS),
-            claim_token=token,
+        pk = due.values_list("id", flat=True).first()
+        if pk is None:
+            return None
+        claimed = (
+            WebhookSubscriber.objects.filter(pk=pk)
+            .exclude(lease_until__gt=now)
+            .update(
+                leased_by=worker_id[:100],
+                lease_until=now + timedelta(seconds=settings.WEBHOOK_LEASE_SECONDS),
+                claim_token=token,
+            )
         )
-    claimed = WebhookSubscriber.objects.filter(claim_token=token).select_related("akasse").order_by("id")
-    return [(s, token) for s in claimed]
+    if not claimed:
+        return None
+    return WebhookSubscriber.objects.select_related("akasse").get(pk=pk), token
 
 
 @dataclass
