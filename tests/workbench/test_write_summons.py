@@ -191,3 +191,50 @@ def test_summon_is_404_in_another_jobcenter(wb_b, citizen):
     assert wb_b.get(url(citizen)).status_code == 404
     assert post(wb_b, url(citizen), AT_A_TIME).status_code == 404
     assert not Booking.objects.filter(citizen=citizen).exists()
+
+
+def test_r_pc_2_unusual_time_needs_confirmation(wb_a, citizen):
+    """Saturday 8 July 2017: refused until the caseworker ticks the confirmation that then appears."""
+    saturday = {**AT_A_TIME, "day": "2017-07-08"}
+    r = post(wb_a, url(citizen), saturday)
+    assert r.status_code == 200
+    assert error_next_to(r, "id_start_time").endswith("(R-PC-2)")
+    assert 'name="confirm_unusual_time"' in r.content.decode()
+    assert not Booking.objects.filter(citizen=citizen).exists()
+    r = post(wb_a, url(citizen), {**saturday, "confirm_unusual_time": "on"})
+    assert r.status_code == 302
+    assert Booking.objects.get(citizen=citizen).start == at(date(2017, 7, 8), 10)
+
+
+def test_summon_a_video_meeting_needs_its_link(wb_a, citizen):
+    video = {**AT_A_TIME, "contact_form": "digitalt", "address": ""}
+    r = post(wb_a, url(citizen), video)
+    assert error_next_to(r, "id_video_link").endswith("(R-PC-2)")
+    r = post(wb_a, url(citizen), {**video, "video_link": "https://moede.example.dk/abc"})
+    assert r.status_code == 302
+    assert Booking.objects.get(citizen=citizen).video_link == "https://moede.example.dk/abc"
+
+
+def test_r_pc_7_change_without_moving(wb_a, booking):
+    change = f"/sagsbehandler/moeder/{booking.public_id}/ret/"
+    page = text(wb_a.get(change))
+    assert 'value="Jobcentret, stuen"' in page
+    r = post(wb_a, change, {**change_data(booking), "address": ""})
+    assert error_next_to(r, "id_address").endswith("(R-PC-2)")
+    r = post(wb_a, change, {**change_data(booking), "location": "Jobcentret, 3. sal"})
+    assert r.status_code == 302
+    number, start = booking.booking_number, booking.start
+    booking.refresh_from_db()
+    assert booking.location == "Jobcentret, 3. sal"
+    assert (booking.booking_number, booking.start) == (number, start)
+    assert booking.changes.last().kind == "changed"
+    assert "Samtalen er ændret. Borgeren får besked på SMS" in text(wb_a.get(r["Location"]))
+    r = post(wb_a, change, {**change_data(booking)})
+    assert "Intet er ændret." in text(wb_a.get(r["Location"]))
+
+
+def change_data(booking) -> dict:
+    from samtale.workbench.forms import BookingChangeForm
+
+    data = {k: v for k, v in BookingChangeForm.initial_for(booking).items() if v not in (None, False)}
+    return {k: ("on" if v is True else v) for k, v in data.items()}

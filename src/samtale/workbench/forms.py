@@ -71,11 +71,6 @@ class MeetingDetailsForm(forms.Form):
     akasse_expected = forms.BooleanField(label=_("A-kassen forventes at deltage"), required=False)
     akasse_invited = forms.BooleanField(label=_("A-kassen inviteres"), required=False)
 
-    def __init__(self, *args, video=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not video:  # the booking model has no video link (yet): do not ask for one
-            del self.fields["video_link"]
-
 
 class SummonForm(MeetingDetailsForm):
     """Indkaldelse (§ 20): into one of my free times, or at a time of my calendar."""
@@ -94,8 +89,8 @@ class SummonForm(MeetingDetailsForm):
     end_time = forms.TimeField(label=_("Til kl."), required=False, widget=TIME)
     confirm_unusual_time = forms.BooleanField(label=_("Indkald alligevel på dette tidspunkt"), required=False)
 
-    def __init__(self, *args, slots=(), video=False, **kwargs):
-        super().__init__(*args, video=video, **kwargs)
+    def __init__(self, *args, slots=(), **kwargs):
+        super().__init__(*args, **kwargs)
         self.order_fields(["conversation_type", "contact_form", "slot", "day", "start_time", "end_time"])
         for what in ("rebooking", "cancellation"):
             self.fields[f"{what}_allowed"].initial = True
@@ -140,8 +135,7 @@ class SummonForm(MeetingDetailsForm):
                 cancellation_allowed=data["cancellation_allowed"],
                 cancellation_cutoff_hours=data["cancellation_cutoff_hours"],
             )
-            if "video_link" in self.fields and data.get("video_link"):
-                out["video_link"] = data["video_link"]
+            out["video_link"] = data["video_link"]
         if data.get("confirm_unusual_time"):
             out["confirm_unusual_time"] = True
         return out
@@ -202,8 +196,8 @@ class BookingChangeForm(MeetingDetailsForm):
 
     contact_form = forms.ChoiceField(label=_("Kontaktform"), choices=())
 
-    def __init__(self, *args, video=False, **kwargs):
-        super().__init__(*args, video=video, **kwargs)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self.order_fields(["contact_form"])
         self.fields["contact_form"].choices = _codes(ContactForm)
         self.fields["title"].required = True
@@ -221,7 +215,7 @@ class BookingChangeForm(MeetingDetailsForm):
             "address": booking.address,
             "who_calls": booking.who_calls,
             "phone_to_call": booking.phone_to_call,
-            "video_link": getattr(booking, "video_link", ""),
+            "video_link": booking.video_link,
             "rebooking_allowed": booking.rebooking_allowed,
             "rebooking_cutoff_hours": hours(booking.rebooking_deadline),
             "cancellation_allowed": booking.cancellation_allowed,
@@ -422,6 +416,9 @@ class OfferForm(forms.Form):
     location = forms.CharField(label=_("Mødested"), required=False, max_length=200)
     address = forms.CharField(label=_("Adresse (ved personligt fremmøde)"), required=False, max_length=300)
     phone_to_call = forms.CharField(label=_("Nummer borgeren ringer til"), required=False, max_length=30)
+    video_link = forms.URLField(
+        label=_("Link til videomødet (ved videomøde)"), required=False, max_length=500, assume_scheme="https"
+    )
     fulfils_deadline = forms.BooleanField(label=_("Kan indfri en frist"), required=False, initial=True)
     rebooking_allowed = forms.BooleanField(label=_("Borgeren må ombooke"), required=False, initial=True)
     rebooking_cutoff_hours = forms.IntegerField(label=_("Ombooking senest (timer før)"), initial=24)

@@ -161,13 +161,16 @@ def skipped_text(skipped: dict[str, int]) -> str:
 
 def follows() -> dict[str, list[str]]:
     """Which codes make which fields apply (R-PC-2), from the code lists' own flags, for the forms'
-    progressive enhancement: personal attendance → address; by phone → who calls and the number;
+    progressive enhancement: personal attendance → address; by phone → who calls and the number; video
+    → its link;
     types needing the a-kasse's participation → the a-kasse fields; types whose agreement may bind
     the citizen (R-HC-2/3; never for the others, R-HC-5) → the question whether it does."""
     from samtale.codes.models import ContactForm, ConversationType
 
     forms = list(
-        ContactForm.objects.filter(active=True).values_list("code", "personal_attendance", "by_phone")
+        ContactForm.objects.filter(active=True).values_list(
+            "code", "personal_attendance", "by_phone", "video"
+        )
     )
     types = list(
         ConversationType.objects.filter(active=True).values_list(
@@ -175,8 +178,9 @@ def follows() -> dict[str, list[str]]:
         )
     )
     return {
-        "personal": [code for code, personal, _phone in forms if personal],
-        "phone": [code for code, _personal, phone in forms if phone],
+        "personal": [code for code, personal, _phone, _video in forms if personal],
+        "phone": [code for code, _personal, phone, _video in forms if phone],
+        "video": [code for code, _personal, _phone, video in forms if video],
         "akasse": [str(code) for code, _binding, akasse in types if akasse],
         "binding": [str(code) for code, binding, _akasse in types if binding],
     }

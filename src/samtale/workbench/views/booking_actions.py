@@ -14,7 +14,7 @@ from samtale.core.errors import DomainError
 from samtale.workbench.forms import BookingCancelForm, BookingChangeForm, MoveForm
 from samtale.workbench.presenters import write as p
 from samtale.workbench.views.common import form_error, page, workbench_view
-from samtale.workbench.views.summons import SUMMON_FIELDS, VIDEO
+from samtale.workbench.views.summons import SUMMON_FIELDS
 
 
 def _page(request, template, booking, **extra):
@@ -32,7 +32,7 @@ def booking_change(request, booking_id):
     actor = request.actor
     booking = booking_get(actor, booking_id)
     initial = BookingChangeForm.initial_for(booking)
-    form = BookingChangeForm(request.POST or None, initial=initial, video=VIDEO)
+    form = BookingChangeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         changes = form.service_kwargs()
         if not changes:
@@ -46,9 +46,7 @@ def booking_change(request, booking_id):
         else:
             messages.success(request, p.told(booking.citizen, mark, "Samtalen er ændret."))
             return _back(booking)
-    return _page(
-        request, "workbench/booking_change.html", booking, form=form, video=VIDEO, follows=p.follows()
-    )
+    return _page(request, "workbench/booking_change.html", booking, form=form, follows=p.follows())
 
 
 @workbench_view

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
-from samtale.bookings.models import Booking
 from samtale.bookings.services import booking_summon
 from samtale.citizens.selectors import citizen_get, jobcenter_on
 from samtale.core import clock
@@ -19,7 +18,6 @@ from samtale.workbench.views.common import form_error, page, workbench_view
 
 # The service's field names → the form's.
 SUMMON_FIELDS = {"start": "start_time", "end": "end_time", "akasse_expected": "akasse_expected"}
-VIDEO = any(f.name == "video_link" for f in Booking._meta.get_fields())
 
 
 @workbench_view
@@ -29,7 +27,7 @@ def summon(request, citizen_id):
     citizen = citizen_get(actor, citizen_id, purpose="indkaldelse")
     jobcenter = jobcenter_on(citizen, clock.today())
     slots = p.my_free_slots(actor, citizen, jobcenter)
-    form = SummonForm(request.POST or None, slots=slots, video=VIDEO, initial={"slot": ""})
+    form = SummonForm(request.POST or None, slots=slots, initial={"slot": ""})
     preview, unusual = None, False
     if request.method == "POST" and form.is_valid():
         kwargs = form.service_kwargs()
@@ -60,6 +58,5 @@ def summon(request, citizen_id):
             "preview": preview,
             "unusual": unusual or bool(form.data.get("confirm_unusual_time")),
             "follows": p.follows(),
-            "video": VIDEO,
         },
     )

@@ -1,6 +1,6 @@
 // Progressive enhancement of the write forms: show only the fields that apply to the chosen contact
 // form and conversation type (R-PC-2: address for personal attendance, who calls and the number for
-// a telephone meeting; a-kasse participation for Jobsamtale med deltagelse af a-kasse; the time,
+// a telephone meeting; the link for a video meeting; a-kasse participation for Jobsamtale med deltagelse af a-kasse; the time,
 // place and cut-offs only when no free time is chosen, as a free time brings its offer's). Without
 // JavaScript every field is shown with its heading, and the service checks what applies either way.
 (function () {
@@ -16,6 +16,7 @@
       time: slot ? slot.value === "" : true,
       personal: contact ? codes(form, "personal").indexOf(contact.value) >= 0 : true,
       phone: contact ? codes(form, "phone").indexOf(contact.value) >= 0 : true,
+      video: contact ? codes(form, "video").indexOf(contact.value) >= 0 : true,
       akasse: type ? codes(form, "akasse").indexOf(type.value) >= 0 : true,
       binding: type ? codes(form, "binding").indexOf(type.value) >= 0 : true
     };
