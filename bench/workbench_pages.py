@@ -126,6 +126,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--caseworker", default="kbh-ah")
     parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--page", action="append", help="only this page (by name; repeatable)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="samtale-bench-wb-") as tmp:
         setup(Path(tmp))
@@ -141,6 +142,8 @@ def main() -> None:
         rows = []
         profile = os.environ.get("BENCH_PROFILE")  # a page name: print where its time goes
         for name, path in pages(objects, caseworker.jobcenters.first().code):
+            if args.page and name not in args.page:
+                continue
             first = client.get(path)
             if first.status_code == 405:
                 continue  # POST-only

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from samtale.bookings.selectors import bookable_slots, self_booking_block
-from samtale.citizens.selectors import citizen_profile
+from samtale.citizens.selectors import jobcenter_on
 from samtale.core import clock, danish
 from samtale.portal import presenters as portal
 
@@ -52,7 +52,7 @@ def moment_for(day: date) -> datetime:
 
 def what_the_citizen_sees(actor, citizen, day: date) -> dict:
     now = moment_for(day)
-    profile = citizen_profile(citizen, day)
+    jobcenter = jobcenter_on(citizen, day)
     deadline = portal.active_deadline(citizen, day)
     info = portal.DeadlineInfo.of(deadline)
     window = {"now": now, "date_from": day, "date_to": day + timedelta(weeks=WEEKS_AHEAD)}
@@ -73,8 +73,7 @@ def what_the_citizen_sees(actor, citizen, day: date) -> dict:
         "day_label": danish.danish_long_date(day),
         "is_today": day == clock.today(),
         "moment": f"{clock.local(now):%H.%M}",
-        "profile": profile,
-        "jobcenter": profile["jobcenter"],
+        "jobcenter": jobcenter,
         "notice": portal.deadline_notice(citizen, day),
         "deadline": deadline,
         "info": info,
