@@ -3,6 +3,8 @@ from datetime import date
 import pytest
 from django.test import Client
 
+from tests.portal.conftest import post  # noqa: F401 — the workbench tests POST the same way
+
 
 def login_caseworker(caseworker) -> Client:
     """A test client signed in as the caseworker through the development login (the identity
@@ -14,12 +16,6 @@ def login_caseworker(caseworker) -> Client:
     )
     assert r.status_code == 302, r.status_code
     return client
-
-
-def post(client: Client, path: str, data: dict | None = None, **kw):
-    """POST with the CSRF token the browser would send."""
-    token = client.cookies["csrftoken"].value
-    return client.post(path, {**(data or {}), "csrfmiddlewaretoken": token}, **kw)
 
 
 @pytest.fixture(autouse=True)

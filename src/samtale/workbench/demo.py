@@ -236,7 +236,8 @@ def load(ctx) -> None:
     count = TOTAL_CITIZENS - len(ctx.data.get("citizens") or [])
     if count <= 0 or Citizen.objects.filter(cpr=week_cpr(count - 1)).exists():
         ctx.say(
-            f"Ugens kalender: {Citizen.objects.count()} borgere, {len(caseworkers)} sagsbehandlere (findes)"
+            f"Ugens kalender: {Citizen.objects.count()} borgere, {len(caseworkers)} sagsbehandlere "
+            f"(også {name}, {ident}) — findes allerede"
         )
         return
     actors = {cw.pk: Actor.for_caseworker(cw) for cw in caseworkers}
