@@ -38,6 +38,7 @@ def world(make_citizen, jc_a, cw_a):
             start=at(date(2017, 6, 26), 13),
             end=at(date(2017, 6, 26), 13, 30),
             title="Jobsamtale",
+            description="En samtale om dit jobmål og din jobsøgning.",
             location="Jobcentret, stuen",
             address="Vesterbrogade 1, 1620 København V",
             caseworker=cw_a,
