@@ -107,6 +107,10 @@ def test_the_calendar_shows_a_weeks_free_times_and_opens_a_booking(world, laptop
     assert page.get_by_text("0/1 booket").count() == 5  # 10–13 July; the Friday has none
     check_axe(page)
     screenshot(page, "wb-05-kalender-uge")
+    # Usable on a tablet: at 768 px the week reflows into columns without sideways scrolling.
+    page.set_viewport_size({"width": 768, "height": 1024})
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    page.set_viewport_size({"width": 1366, "height": 900})
 
     page.get_by_role("link", name="Forrige uge").click()
     page.get_by_role("link", name="Forrige uge").click()
