@@ -94,5 +94,7 @@ def deadline_close(request, deadline_id):
         request,
         "workbench/deadline_close.html",
         "citizens",
-        **{"deadline": deadline, "citizen": deadline.citizen, "form": form},
+        deadline=deadline,
+        citizen=deadline.citizen,
+        form=form,
     )

@@ -71,14 +71,12 @@ def held_new(request, citizen_id):
         request,
         "workbench/held_new.html",
         "citizens",
-        **{
-            "citizen": citizen,
-            "booking": booking,
-            "when": p.when(booking.start, booking.end) if booking else None,
-            "form": form,
-            "group": group,
-            "follows": p.follows(),
-        },
+        citizen=citizen,
+        booking=booking,
+        when=p.when(booking.start, booking.end) if booking else None,
+        form=form,
+        group=group,
+        follows=p.follows(),
     )
 
 
@@ -91,12 +89,10 @@ def held(request, conversation_id):
         request,
         "workbench/held.html",
         "citizens",
-        **{
-            "held": hc,
-            "citizen": hc.citizen,
-            "versions": versions,
-            "current": versions[-1] if versions else hc,
-        },
+        held=hc,
+        citizen=hc.citizen,
+        versions=versions,
+        current=versions[-1] if versions else hc,
     )
 
 
@@ -159,5 +155,8 @@ def held_correct(request, conversation_id):
         request,
         "workbench/held_correct.html",
         "citizens",
-        **{"held": hc, "citizen": hc.citizen, "form": form, "follows": p.follows()},
+        held=hc,
+        citizen=hc.citizen,
+        form=form,
+        follows=p.follows(),
     )

@@ -5,17 +5,14 @@ withdrawing a free time (its bookings are cancelled and the citizens told, R-PC-
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib import messages
-from django.db.models import Count, F, Q
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from samtale.core import clock
 from samtale.core.errors import DomainError
 from samtale.scheduling import services
-from samtale.scheduling.selectors import offer_get, offer_slots, offers_visible_to, slot_get
+from samtale.scheduling.selectors import offer_get, offer_slots, offers_with_free_times, slot_get
 from samtale.workbench.forms import OfferForm, ScheduleForm, SlotForm, SlotWithdrawForm
 from samtale.workbench.presenters import write as p
 from samtale.workbench.views.common import form_error, page, workbench_view
@@ -27,20 +24,8 @@ SLOT_FIELDS = {"start": "start_time", "end": "end_time"}
 @workbench_view
 @require_GET
 def offers(request):
-    now = clock.now()
-    soon = now + timedelta(days=SOON_DAYS)
-    rows = (
-        offers_visible_to(request.actor)
-        .annotate(
-            free_soon=Count(
-                "slots",
-                filter=Q(slots__status="published", slots__start__gt=now, slots__start__lt=soon)
-                & Q(slots__booked__lt=F("slots__capacity")),
-            )
-        )
-        .order_by("-active", "jobcenter__name", "title")
-    )
-    return page(request, "workbench/offers.html", "offers", **{"offers": rows, "soon_days": SOON_DAYS})
+    rows = offers_with_free_times(request.actor, days=SOON_DAYS)
+    return page(request, "workbench/offers.html", "offers", offers=rows, soon_days=SOON_DAYS)
 
 
 @workbench_view
@@ -60,7 +45,7 @@ def offer_new(request):
                 f"Mødetilbuddet »{offer.title}« er oprettet. Læg nu ledige tider ud, så borgerne kan booke.",
             )
             return redirect("workbench:offer", offer_id=offer.public_id)
-    return page(request, "workbench/offer_form.html", "offers", **{"form": form, "offer": None})
+    return page(request, "workbench/offer_form.html", "offers", form=form, offer=None)
 
 
 @workbench_view
@@ -93,7 +78,7 @@ def offer_edit(request, offer_id):
                 "Mødetilbuddet er gemt. Nye bookinger får de nye oplysninger; planlagte samtaler beholder deres.",
             )
             return redirect("workbench:offer", offer_id=offer.public_id)
-    return page(request, "workbench/offer_form.html", "offers", **{"form": form, "offer": offer})
+    return page(request, "workbench/offer_form.html", "offers", form=form, offer=offer)
 
 
 @workbench_view
@@ -103,7 +88,7 @@ def offer(request, offer_id):
     slots = list(offer_slots(item, date_from=clock.today()).filter(status="published")[:200])
     for s in slots:
         s.when = p.when(s.start, s.end)
-    return page(request, "workbench/offer.html", "offers", **{"offer": item, "slots": slots})
+    return page(request, "workbench/offer.html", "offers", offer=item, slots=slots)
 
 
 @workbench_view
@@ -136,7 +121,9 @@ def schedule_new(request, offer_id):
         request,
         "workbench/schedule_new.html",
         "offers",
-        **{"offer": item, "form": form, "preview": preview},
+        offer=item,
+        form=form,
+        preview=preview,
     )
 
 
@@ -156,7 +143,7 @@ def slot_new(request, offer_id):
                 request, f"Den ledige tid {p.when(slot.start, slot.end)} er lagt ud og kan bookes nu."
             )
             return redirect("workbench:offer", offer_id=item.public_id)
-    return page(request, "workbench/slot_new.html", "offers", **{"offer": item, "form": form})
+    return page(request, "workbench/slot_new.html", "offers", offer=item, form=form)
 
 
 @workbench_view
@@ -185,11 +172,9 @@ def slot_withdraw(request, slot_id):
         request,
         "workbench/slot_withdraw.html",
         "offers",
-        **{
-            "slot": slot,
-            "offer": slot.offer,
-            "booked": booked,
-            "when": p.when(slot.start, slot.end),
-            "form": form,
-        },
+        slot=slot,
+        offer=slot.offer,
+        booked=booked,
+        when=p.when(slot.start, slot.end),
+        form=form,
     )

@@ -51,12 +51,10 @@ def summon(request, citizen_id):
         request,
         "workbench/summon.html",
         "citizens",
-        **{
-            "citizen": citizen,
-            "jobcenter": jobcenter,
-            "form": form,
-            "preview": preview,
-            "unusual": unusual or bool(form.data.get("confirm_unusual_time")),
-            "follows": p.follows(),
-        },
+        citizen=citizen,
+        jobcenter=jobcenter,
+        form=form,
+        preview=preview,
+        unusual=unusual or bool(form.data.get("confirm_unusual_time")),
+        follows=p.follows(),
     )
