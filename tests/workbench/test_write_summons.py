@@ -238,3 +238,16 @@ def change_data(booking) -> dict:
 
     data = {k: v for k, v in BookingChangeForm.initial_for(booking).items() if v not in (None, False)}
     return {k: ("on" if v is True else v) for k, v in data.items()}
+
+
+def test_r_pc_2_type_17_asks_whether_the_akasse_takes_part(wb_a, make_citizen):
+    """Jobsamtale med deltagelse af a-kasse (contact group 1 only): "not stated" is refused next to the
+    question; "no" is an answer."""
+    dagpenge = make_citizen(contact_group=1, name="Dagny Pedersen", phone="+4520202021")
+    type_17 = {**AT_A_TIME, "conversation_type": "17"}
+    r = post(wb_a, url(dagpenge), type_17)
+    assert error_next_to(r, "id_akasse_expected").endswith("(R-PC-2)")
+    r = post(wb_a, url(dagpenge), {**type_17, "akasse_expected": "no", "akasse_invited": "no"})
+    assert r.status_code == 302
+    booking = Booking.objects.get(citizen=dagpenge)
+    assert (booking.akasse_expected, booking.akasse_invited) == (False, False)

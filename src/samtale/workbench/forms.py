@@ -42,6 +42,18 @@ def local_moment(day, at) -> datetime | None:
 # --- Indkald -------------------------------------------------------------------------------------------
 
 
+YES_NO = (("yes", _("Ja")), ("no", _("Nej")))
+
+
+def _yes(value) -> bool:
+    return value == "yes"
+
+
+def yes_no(value) -> str:
+    """A stored True/False/None as the form's "yes"/"no"/""."""
+    return "" if value is None else ("yes" if value else "no")
+
+
 class MeetingDetailsForm(forms.Form):
     """What a planned conversation says besides its time (§ 20 nr. 5–9, 13): shared by the summons and
     the change forms."""
@@ -68,8 +80,23 @@ class MeetingDetailsForm(forms.Form):
     cancellation_cutoff_hours = forms.IntegerField(
         label=_("Aflysning senest (timer før)"), min_value=0, max_value=1440, required=False
     )
-    akasse_expected = forms.BooleanField(label=_("A-kassen forventes at deltage"), required=False)
-    akasse_invited = forms.BooleanField(label=_("A-kassen inviteres"), required=False)
+    # Yes / no / not stated: Jobsamtale med deltagelse af a-kasse needs an answer (R-PC-2, § 20 nr. 13).
+    akasse_expected = forms.TypedChoiceField(
+        label=_("Forventes a-kassen at deltage?"),
+        choices=YES_NO,
+        coerce=_yes,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    akasse_invited = forms.TypedChoiceField(
+        label=_("Inviteres a-kassen?"),
+        choices=YES_NO,
+        coerce=_yes,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
 
 
 class SummonForm(MeetingDetailsForm):
@@ -119,8 +146,8 @@ class SummonForm(MeetingDetailsForm):
             "contact_form": data["contact_form"],
             "title": data["title"] or None,
             "description": data["description"] or None,
-            "akasse_expected": data["akasse_expected"] or None,
-            "akasse_invited": data["akasse_invited"] or None,
+            "akasse_expected": data["akasse_expected"],
+            "akasse_invited": data["akasse_invited"],
         }
         if not data.get("slot"):
             out.update(
@@ -220,8 +247,8 @@ class BookingChangeForm(MeetingDetailsForm):
             "rebooking_cutoff_hours": hours(booking.rebooking_deadline),
             "cancellation_allowed": booking.cancellation_allowed,
             "cancellation_cutoff_hours": hours(booking.cancellation_deadline),
-            "akasse_expected": bool(booking.akasse_expected),
-            "akasse_invited": bool(booking.akasse_invited),
+            "akasse_expected": yes_no(booking.akasse_expected),
+            "akasse_invited": yes_no(booking.akasse_invited),
         }
 
     def service_kwargs(self) -> dict:

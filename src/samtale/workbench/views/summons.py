@@ -17,7 +17,7 @@ from samtale.workbench.presenters import write as p
 from samtale.workbench.views.common import form_error, page, workbench_view
 
 # The service's field names → the form's.
-SUMMON_FIELDS = {"start": "start_time", "end": "end_time", "akasse_expected": "akasse_expected"}
+SUMMON_FIELDS = {"start": "start_time", "end": "end_time"}
 
 
 @workbench_view
