@@ -118,3 +118,41 @@ def test_a_calendar_week_runs_the_same_few_statements_however_many_free_times(ap
     small = _statements(lambda: api_a.get(url))
     month_of_slots(3)
     assert _statements(lambda: api_a.get(url)) == small <= 5
+
+
+def _queries(fn) -> list[str]:
+    """The SQL statements `fn` runs, without the savepoints of the test's own transaction (in
+    production the service's transaction is the connection's BEGIN/COMMIT, not logged)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        fn()
+    return [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
+
+
+@pytest.mark.parametrize("conversation_type, most", [(12, 10), (7, 13)])
+def test_a_self_booking_and_a_full_refusal_run_few_statements(
+    me_api, make_offer, make_slot, make_citizen, conversation_type, most
+):
+    """Through the API, as in a rush (the token's last use was written by an earlier request). A
+    Jobsamtale (type 7, a deadline family) reads the open deadline for its horizon (R-DL-9), the
+    citizen's planned jobsamtaler (R-PC-4) and the deadline again in the deadlines hook; type 12 none."""
+    from samtale.bookings.services import booking_self_book
+    from samtale.core.actors import Actor
+
+    offer = make_offer(conversation_type=conversation_type)
+    free = make_slot(offer, local(2026, 3, 5, 10))
+    full = make_slot(offer, local(2026, 3, 5, 11))
+    booking_self_book(actor=Actor.for_citizen(make_citizen(contact_group=6)), slot=full)
+    assert me_api.get("/me").status_code == 200
+    answers = []
+    booked = _queries(lambda: answers.append(me_api.post("/me/bookings", {"slot": str(free.public_id)})))
+    refused = _queries(lambda: answers.append(me_api.post("/me/bookings", {"slot": str(full.public_id)})))
+    assert [r.status_code for r in answers] == [201, 409]
+    assert answers[1].json()["code"] == "slot_full"
+    assert [h["kind"] for h in answers[0].json()["history"]] == ["created"]
+    assert len(booked) <= most, booked
+    assert len(refused) <= 3, refused
+    # "Full" is answered before the citizen is locked.
+    assert not [q for q in refused if "FOR UPDATE" in q]

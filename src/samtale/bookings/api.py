@@ -182,7 +182,7 @@ def _local(moment: datetime | None) -> datetime | None:
     return clock.local(moment) if moment else None
 
 
-def booking_out(b: Booking, *, for_citizen: bool = False) -> dict:
+def booking_out(b: Booking, *, for_citizen: bool = False, history: list | None = None) -> dict:
     hide = for_citizen and not b.caseworker_visible
     return {
         "id": b.public_id,
@@ -222,7 +222,7 @@ def booking_out(b: Booking, *, for_citizen: bool = False) -> dict:
         "offer": b.offer.public_id if b.offer_id else None,
         "history": [
             {"at": c.at, "actor": c.actor, "kind": c.kind, "old": c.old, "new": c.new}
-            for c in b.changes.all().order_by("at", "id")
+            for c in (history if history is not None else sorted(b.changes.all(), key=lambda c: (c.at, c.id)))
         ],
     }
 
@@ -439,7 +439,7 @@ def me_book(request, body: SlotChoiceIn):
         actor=actor, slot=_public_slot(body.slot), contact_form=body.contact_form
     )
     # Built from the booking just written (its slot, offer and codes are the ones read to write it).
-    return 201, booking_out(booking, for_citizen=True)
+    return 201, booking_out(booking, for_citizen=True, history=booking.history_written)
 
 
 @router.post("/me/bookings/{booking_id}/rebook", response=BookingOut, tags=ME, summary="Ombook (R-PC-6)")

@@ -95,26 +95,38 @@ def _open_deadline_family(citizen: Citizen, today: date) -> str:
     return deadline.conversation_type.family if deadline is not None else ""
 
 
-def _self_booking_group(citizen: Citizen, today: date):
-    """The citizen's contact group if they may self-book today, else the Conflict saying why not
-    (R-DL-18): an absence of a type that takes self-booking away (R-DL-16), or neither a contact group
-    that books freely (§ 3.6) nor an open deadline (not_activated, active or fulfilled)."""
-    from samtale.citizens.selectors import absences_on, contact_group_on
-
-    if absences_on(citizen, today).filter(absence_type__blocks_self_booking=True).exists():
+def self_booking_refusal(*, blocked: bool, group, has_open_deadline) -> Conflict | None:
+    """Why the citizen may not self-book at all today, or None (R-DL-18): an absence of a type that
+    takes self-booking away (R-DL-16), or neither a contact group that books freely (§ 3.6) nor an
+    open deadline (not_activated, active or fulfilled). `group` is the contact group in force (or
+    None), or whether it allows self-booking; `has_open_deadline` a callable, asked only when needed."""
+    if blocked:
         return Conflict(
             "Du kan ikke selv booke møder i øjeblikket. Kontakt dit jobcenter.",
             code="self_booking_blocked",
             rule="R-DL-16",
         )
-    group = contact_group_on(citizen, today)
-    if group is None or (not group.self_booking_allowed and not _open_deadline_family(citizen, today)):
+    allowed = group if isinstance(group, bool) or group is None else group.self_booking_allowed
+    if group is None or (not allowed and not has_open_deadline()):
         return Conflict(
             "Du kan ikke selv booke møder, når du ikke har fået en frist. Kontakt dit jobcenter.",
             code="self_booking_not_allowed",
             rule="R-DL-18",
         )
-    return group
+    return None
+
+
+def _self_booking_group(citizen: Citizen, today: date):
+    """The citizen's contact group if they may self-book today, else the Conflict saying why not."""
+    from samtale.citizens.selectors import absences_on, contact_group_on
+
+    if absences_on(citizen, today).filter(absence_type__blocks_self_booking=True).exists():
+        return self_booking_refusal(blocked=True, group=None, has_open_deadline=None)
+    group = contact_group_on(citizen, today)
+    refusal = self_booking_refusal(
+        blocked=False, group=group, has_open_deadline=lambda: bool(_open_deadline_family(citizen, today))
+    )
+    return refusal or group
 
 
 def self_booking_block(citizen: Citizen, today: date) -> Conflict | None:
@@ -138,9 +150,10 @@ class SelfBookingState:
     holding: bool
 
 
-def self_booking_state(citizen_id: int, slot: Slot, *, today: date, lock: bool) -> SelfBookingState:
-    """One query for `booking_self_book`: the citizen row (locked FOR UPDATE when `lock`) with the
-    facts of R-PC-11 and R-DL-16 for `slot` as subqueries."""
+def self_booking_state(citizen_id: int, slot: Slot, *, today: date) -> SelfBookingState:
+    """One query for `booking_self_book`: the citizen row with the facts of R-PC-11 and R-DL-16 for
+    `slot` as subqueries. Not itself the lock: a statement that waits for a row lock still sees
+    the other tables as they were when it began, so the caller locks first, then reads this."""
     from django.db.models import Exists, OuterRef, Subquery
 
     from samtale.citizens.models import Absence, ContactGroupPeriod, JobcenterPeriod
@@ -178,8 +191,6 @@ def self_booking_state(citizen_id: int, slot: Slot, *, today: date, lock: bool) 
             )
         )
     )
-    if lock:
-        qs = qs.select_for_update(of=("self",))
     citizen = qs.get()
     return SelfBookingState(
         citizen=citizen,
@@ -304,15 +315,17 @@ def bookable(
 
 
 def slot_refusal(
-    citizen: Citizen, slot: Slot, *, now: datetime, absences=None, horizons=None
+    citizen: Citizen, slot: Slot, *, now: datetime, absences=None, horizons=None, only_family=None
 ) -> Conflict | None:
     """Why this citizen may not book this (already pre-filtered or single) slot now, or None.
     The per-slot part of R-PC-11: minimum notice, absence, horizon (R-DL-9); R-DL-18: a citizen who
-    books only because of a deadline books only a time that fulfils it."""
+    books only because of a deadline books only a time that fulfils it. Callers that have read the
+    absences, horizons or `deadline_only_family` already pass them."""
     from samtale.deadlines.selectors import booking_horizon
 
     offer = slot.offer
-    only_family = deadline_only_family(citizen, clock.local_date(now))
+    if only_family is None:
+        only_family = deadline_only_family(citizen, clock.local_date(now))
     if only_family and (offer.conversation_type.family != only_family or not offer.fulfils_deadline):
         return Conflict(
             "Du kan kun selv booke den samtale, du har fået en frist for. Kontakt dit jobcenter om andre møder.",

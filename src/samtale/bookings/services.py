@@ -7,13 +7,21 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from django.db import IntegrityError, transaction
 
 from samtale.bookings import rules
 from samtale.bookings.models import BOOKING_RELATED, Booking, BookingChange, BookingStatus, WhoCalls
-from samtale.bookings.selectors import planned_family_bookings, self_booking_block, slot_refusal
+from samtale.bookings.selectors import (
+    _open_deadline_family,
+    planned_family_bookings,
+    self_booking_block,
+    self_booking_refusal,
+    self_booking_state,
+    slot_refusal,
+)
 from samtale.citizens.models import Citizen
 from samtale.citizens.selectors import contact_group_on, jobcenter_on
 from samtale.citizens.services import citizen_lock
@@ -24,7 +32,7 @@ from samtale.core.actors import Actor
 from samtale.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from samtale.organisations.models import Caseworker
 from samtale.reporting.services import report
-from samtale.scheduling.models import MeetingForm, Slot, SlotStatus
+from samtale.scheduling.models import MeetingForm, MeetingOffer, Slot, SlotStatus
 from samtale.scheduling.services import (
     caseworker_busy,
     caseworker_for,
@@ -193,10 +201,10 @@ def _changed(
     *,
     hook: bool = True,
     new: dict | None = None,
-) -> None:
+) -> BookingChange:
     """History row, report event (R-PC-7; for the a-kasse too where § 20 stk. 5 applies, R-PC-8),
     audit record and the hooks — all in the caller's transaction."""
-    BookingChange.objects.create(
+    change = BookingChange.objects.create(
         booking=booking,
         at=clock.now(),
         actor=actor.label,
@@ -214,6 +222,7 @@ def _changed(
     if hook:
         for fn in BOOKING_CHANGED:
             fn(actor=actor, booking=booking, kind=kind, old=old)
+    return change
 
 
 def _save(booking: Booking, *, create: bool = False) -> Booking:
@@ -306,9 +315,13 @@ def _check_one_planned(citizen: Citizen, ctype: ConversationType, *, exclude: Bo
     rules.check_one_planned(family=ctype.family, others=others, today=today)
 
 
-def _check_slot_for_citizen(citizen: Citizen, slot: Slot, *, now: datetime) -> None:
+def _check_slot_for_citizen(
+    citizen: Citizen, slot: Slot, *, now: datetime, access: tuple[int | None, bool] | None = None
+) -> None:
     """The slot exists for this citizen: published, in the future, an active offer of the citizen's
-    current jobcenter for the citizen's current contact group (R-PC-11)."""
+    current jobcenter for the citizen's current contact group (R-PC-11). `access` is (the citizen's
+    current jobcenter id, whether the offer is for their current contact group) when the caller has
+    read them already."""
     if slot.status != SlotStatus.PUBLISHED:
         raise Conflict(
             "Tiden er trukket tilbage og kan ikke bookes.",
@@ -320,16 +333,24 @@ def _check_slot_for_citizen(citizen: Citizen, slot: Slot, *, now: datetime) -> N
         raise InvalidInput("Tiden ligger i fortiden.", code="slot_in_past", rule="R-PC-11", field="slot")
     today = clock.local_date(now)
     offer = slot.offer
-    jobcenter = jobcenter_on(citizen, today)
-    if jobcenter is None or offer.jobcenter_id != jobcenter.pk or not offer.active:
+    if access is None:
+        jobcenter = jobcenter_on(citizen, today)
+        jobcenter_id = jobcenter.pk if jobcenter else None
+    else:
+        jobcenter_id = access[0]
+    if jobcenter_id is None or offer.jobcenter_id != jobcenter_id or not offer.active:
         raise InvalidInput(
             "Tiden hører til et andet jobcenter end borgerens.",
             code="slot_other_jobcenter",
             rule="R-PC-11",
             field="slot",
         )
-    group = contact_group_on(citizen, today)
-    if group is None or not offer.contact_groups.filter(pk=group.pk).exists():
+    if access is None:
+        group = contact_group_on(citizen, today)
+        in_offer = group is not None and offer.contact_groups.filter(pk=group.pk).exists()
+    else:
+        in_offer = access[1]
+    if not in_offer:
         raise InvalidInput(
             "Mødetilbuddet er ikke for borgerens kontaktgruppe.",
             code="slot_other_contact_group",
@@ -352,9 +373,13 @@ def _check_not_holding(citizen: Citizen, slot: Slot, *, exclude: Booking | None 
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
     if qs.exists():
-        raise Conflict(
-            "Borgeren har allerede booket denne tid.", code="already_booked", rule="R-PC-5", field="slot"
-        )
+        raise _already_booked()
+
+
+def _already_booked() -> Conflict:
+    return Conflict(
+        "Borgeren har allerede booket denne tid.", code="already_booked", rule="R-PC-5", field="slot"
+    )
 
 
 def _pick_contact_form(slot: Slot, contact_form) -> ContactForm:
@@ -572,23 +597,58 @@ def booking_summon(
     return booking
 
 
-@transaction.atomic
-def booking_self_book(*, actor: Actor, slot: Slot, contact_form=None) -> Booking:
-    """Selvbooking: the citizen books a free time they may book (R-PC-11)."""
-    if actor.kind != "citizen" or actor.citizen is None:
-        raise Forbidden("Kun borgeren selv kan selvbooke.", code="citizen_only")
-    citizen = citizen_lock(actor.citizen)
-    now, today = clock.now(), clock.today()
-    block = self_booking_block(citizen, today)
-    if block is not None:
-        raise block
-    slot = Slot.objects.select_related(
+def _slot_for_booking(slot: Slot) -> Slot:
+    """The slot with what a booking copies from it; the caller's object when it was read with them
+    (the API reads it so to answer 404), else one read."""
+    if (
+        Slot.offer.is_cached(slot)
+        and Slot.caseworker.is_cached(slot)
+        and MeetingOffer.jobcenter.is_cached(slot.offer)
+        and MeetingOffer.conversation_type.is_cached(slot.offer)
+    ):
+        return slot
+    return Slot.objects.select_related(
         "offer", "offer__jobcenter", "offer__conversation_type", "caseworker"
     ).get(pk=slot.pk)
-    _check_slot_for_citizen(citizen, slot, now=now)
-    _check_not_holding(citizen, slot)
+
+
+@transaction.atomic
+def booking_self_book(*, actor: Actor, slot: Slot, contact_form=None) -> Booking:
+    """Selvbooking: the citizen books a free time they may book (R-PC-11).
+
+    A booking rush is mostly refusals of times already taken. Those are answered from the slot row as
+    read and one read of the citizen's facts, without taking the citizen's lock — checked in the same
+    order as a booking, so a refused booking gets the same error. A time that looks free is booked
+    under the citizen's lock, and the conditional UPDATE (`slot_take_place`) decides the last place."""
+    if actor.kind != "citizen" or actor.citizen is None:
+        raise Forbidden("Kun borgeren selv kan selvbooke.", code="citizen_only")
+    now, today = clock.now(), clock.today()
+    slot = _slot_for_booking(slot)
+    if slot.status == SlotStatus.PUBLISHED and slot.booked < slot.capacity:
+        citizen_lock(actor.citizen.pk)
+    state = self_booking_state(actor.citizen.pk, slot, today=today)
+    citizen = state.citizen
+    deadline_family = cache(lambda: _open_deadline_family(citizen, today))  # read only if needed
+    block = self_booking_refusal(
+        blocked=state.blocked,
+        group=None if state.group_id is None else state.group_may_self_book,
+        has_open_deadline=lambda: bool(deadline_family()),
+    )
+    if block is not None:
+        raise block
+    _check_slot_for_citizen(citizen, slot, now=now, access=(state.jobcenter_id, state.group_in_offer))
+    if state.holding:
+        raise _already_booked()
     _check_not_full(slot)
-    refusal = slot_refusal(citizen, slot, now=now)
+    day = clock.local_date(slot.start)
+    refusal = slot_refusal(
+        citizen,
+        slot,
+        now=now,
+        absences=[(day, day)] if state.away else [],
+        horizons={},
+        only_family="" if state.group_may_self_book else deadline_family(),
+    )
     if refusal is not None:
         raise refusal
     _check_one_planned(citizen, slot.offer.conversation_type)
@@ -600,7 +660,8 @@ def booking_self_book(*, actor: Actor, slot: Slot, contact_form=None) -> Booking
     _check_contact_details(booking)
     slot_take_place(slot)
     _save(booking, create=True)
-    _changed(actor, booking, "created", None)
+    # The new booking's whole history, so an answer can show it without reading it back.
+    booking.history_written = [_changed(actor, booking, "created", None)]
     return booking
 
 
