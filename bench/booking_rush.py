@@ -318,6 +318,8 @@ def main() -> int:
             phase("c", c_api, None, offered_rate=args.rate, oversold=oversold(s["api_offer_c"]))
             out["phase_c"]["rate"] = out["phase_c"].pop("api_per_s")
         raw.close()
+        out["rss_mb"] = rss_of_workers(server.pid)
+        print(f"server worker processes' RSS after the run: {out['rss_mb']} MB")
         out["workers"] = args.workers
         out["threads"] = args.threads
         out["clients"] = n
@@ -343,6 +345,24 @@ def main() -> int:
                 conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
         else:
             print(f"kept database {dbname}")
+
+
+def rss_of_workers(pid: int) -> list[float]:
+    """Resident memory (MB) of each child of `pid` — gunicorn's worker processes (Linux /proc)."""
+    sizes = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            if int(stat.rsplit(")", 1)[1].split()[1]) != pid:
+                continue
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+        sizes.append(round(kb / 1024, 1))
+    return sorted(sizes)
 
 
 def wait_for(port: int, token: str, server, log) -> None:
