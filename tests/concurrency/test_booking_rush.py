@@ -16,6 +16,7 @@ from samtale.core.actors import Actor
 from samtale.core.errors import Conflict
 from samtale.scheduling import services as scheduling
 from samtale.scheduling.models import Slot
+from samtale.scheduling.rules import next_meeting_day
 from tests.conftest import make_cpr
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -54,7 +55,8 @@ def make_offer(jc_a, **kw):
 
 
 def make_slot(offer, cw, capacity, days=3, hour=0):
-    start = clock.at(clock.today() + timedelta(days=days), 9 + hour)
+    # A weekday that is not a holiday: free times are only published then (R-PC-2).
+    start = clock.at(next_meeting_day(clock.today() + timedelta(days=days)), 9 + hour)
     return scheduling.slot_create(
         actor=SYSTEM,
         offer=offer,
@@ -144,7 +146,8 @@ def test_r_pc_5_a_citizen_double_submitting_gets_one_booking(jc_a, cw_a, citizen
 def test_r_pc_4_parallel_bookings_of_two_jobsamtaler_give_one(jc_a, cw_a, cw_b, citizens):
     (person,) = citizens(1)
     offer = make_offer(jc_a, title="Jobsamtale", conversation_type=7, meeting_form="individual")
-    slots = [make_slot(offer, cw_a, capacity=1, days=3 + i) for i in range(6)]
+    # Days that fall on a weekend move to the Monday: a different hour each keeps them apart.
+    slots = [make_slot(offer, cw_a, capacity=1, days=3 + i, hour=i % 3) for i in range(6)]
     me = Actor.for_citizen(person)
     won, lost = race([(lambda s=s: services.booking_self_book(actor=me, slot=s)) for s in slots])
     assert len(won) == 1 and {e.rule for e in lost} == {"R-PC-4"}
@@ -153,7 +156,8 @@ def test_r_pc_4_parallel_bookings_of_two_jobsamtaler_give_one(jc_a, cw_a, cw_b, 
 
 def test_one_caseworkers_individual_meetings_never_overlap_in_the_database(jc_a, cw_a, citizens):
     a, b = citizens(2)
-    start = clock.at(clock.today() + timedelta(days=3), 10)
+    first_day = next_meeting_day(clock.today() + timedelta(days=3))
+    start = clock.at(first_day, 10)
     first = services.booking_summon(
         actor=SYSTEM,
         citizen=a,
@@ -164,6 +168,7 @@ def test_one_caseworkers_individual_meetings_never_overlap_in_the_database(jc_a,
         start=start,
         end=start + timedelta(hours=1),
         caseworker=cw_a.ident,
+        citizen_contact="+4512345678",  # R-PC-2: how to reach them by phone
     )
     clash = Booking(
         booking_number="B-TEST-1",
@@ -184,7 +189,7 @@ def test_one_caseworkers_individual_meetings_never_overlap_in_the_database(jc_a,
         clash.save()  # joint meetings are not covered
     # and in parallel through the service: only one summons at a time for the same caseworker
     people = citizens(8)
-    later = start + timedelta(days=1)
+    later = clock.at(next_meeting_day(first_day + timedelta(days=1)), 10)
     calls = [
         (
             lambda c=c: services.booking_summon(
@@ -197,6 +202,7 @@ def test_one_caseworkers_individual_meetings_never_overlap_in_the_database(jc_a,
                 start=later,
                 end=later + timedelta(minutes=45),
                 caseworker=cw_a.ident,
+                citizen_contact="+4512345678",  # R-PC-2: how to reach them by phone
             )
         )
         for c in people
@@ -209,7 +215,8 @@ def test_an_exclusion_violation_becomes_a_danish_409(jc_a, cw_a, citizens):
     """Should a race slip past the service check, the constraint's IntegrityError is turned into the
     same Danish Conflict (never a 500)."""
     a, b = citizens(2)
-    start = clock.at(clock.today() + timedelta(days=3), 10)
+    first_day = next_meeting_day(clock.today() + timedelta(days=3))
+    start = clock.at(first_day, 10)
     first = services.booking_summon(
         actor=SYSTEM,
         citizen=a,
@@ -220,6 +227,7 @@ def test_an_exclusion_violation_becomes_a_danish_409(jc_a, cw_a, citizens):
         start=start,
         end=start + timedelta(hours=1),
         caseworker=cw_a.ident,
+        citizen_contact="+4512345678",  # R-PC-2: how to reach them by phone
     )
     clash = Booking(
         citizen=b,
