@@ -111,3 +111,16 @@ def test_keys_expire_after_24_hours_and_the_daily_batch_deletes_them(api_a, make
         r = api_a.post("/bookings", summons_body(later, hour=13), HTTP_IDEMPOTENCY_KEY="dag")
         assert r.status_code == 201 and "Idempotent-Replayed" not in r
     assert Booking.objects.count() == 2
+
+
+def test_a_revoked_token_gets_no_replay(api_a, make_citizen):
+    from samtale.organisations.models import ApiClient
+    from samtale.organisations.services import hash_token
+
+    citizen = make_citizen()
+    body = summons_body(citizen)
+    assert api_a.post("/bookings", body, HTTP_IDEMPOTENCY_KEY="r").status_code == 201
+    token = api_a.headers["HTTP_AUTHORIZATION"].removeprefix("Bearer ")
+    ApiClient.objects.filter(token_hash=hash_token(token)).update(revoked_at=clock.now())
+    r = api_a.post("/bookings", body, HTTP_IDEMPOTENCY_KEY="r")
+    assert r.status_code == 401 and "Idempotent-Replayed" not in r

@@ -12,7 +12,8 @@ stands for:
   (or, if the first rolled back, does the work itself); if the first runs longer than
   IDEMPOTENCY_WAIT_SECONDS, the duplicate gets 409 `idempotency_key_in_use`;
 - answers that did nothing (401, 403, 429, 5xx) are not kept and roll everything back, so the client
-  may retry with the same key.
+  may retry with the same key;
+- a replay needs the credential to authenticate still: a revoked or expired token gets 401.
 
 Keys are scoped to the API client's credential (two clients may use the same key) and expire after
 IDEMPOTENCY_KEY_HOURS; the daily batch deletes expired ones."""
@@ -71,6 +72,9 @@ class IdempotencyMiddleware:
             with transaction.atomic():
                 first = _claim(scope, key, fingerprint)
                 if first is not None:
+                    if not _still_signed_in(request):
+                        # a revoked or expired credential gets no stored answer: the API says 401
+                        raise _Answer(self.get_response(request))
                     raise _Answer(_replay(first, fingerprint))
                 response = self.get_response(request)
                 if response.status_code >= 500 or response.status_code in NOT_KEPT:
@@ -87,6 +91,17 @@ class IdempotencyMiddleware:
         except OperationalError:
             # SQLite busy at BEGIN, or the first request held the key longer than we wait for it
             return _in_use()
+
+
+def _still_signed_in(request: HttpRequest) -> bool:
+    """The credential still authenticates (checked by the API's own bearer auth), so a replay never
+    outlives the token that made the first request."""
+    from samtale.api.auth import BearerToken
+
+    try:
+        return BearerToken()(request) is not None
+    except Exception:  # an unreadable or rejected token: not signed in
+        return False
 
 
 def _fingerprint(request: HttpRequest, body: bytes) -> str:
