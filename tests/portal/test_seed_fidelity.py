@@ -156,6 +156,21 @@ def test_r_dl_18_demo_contact_group_2_citizen_with_a_deadline_books_through_the_
     assert deadline.status == "fulfilled"
 
 
+def test_the_demo_never_summons_on_a_weekend_a_holiday_or_outside_opening_hours(db):
+    """Issue 10 point 8: every planned conversation the demo makes lies at a usual meeting time."""
+    from samtale.core import demo
+    from samtale.scheduling.rules import unusual_time_reason
+
+    demo.load()
+    made = Booking.objects.select_related("jobcenter")
+    assert made.exists()
+    for b in made:
+        assert (
+            unusual_time_reason(b.start, b.end, opens=b.jobcenter.opens_at, closes=b.jobcenter.closes_at)
+            is None
+        )
+
+
 # Point 10: what a new user met ---------------------------------------------------------------------
 
 

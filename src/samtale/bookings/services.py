@@ -67,27 +67,6 @@ SUMMONS_FIELDS = {
     "meeting_form",
     "video_link",
 }
-# What booking_change may change without moving the conversation (R-PC-7, § 20 stk. 3).
-CHANGE_FIELDS = {
-    "caseworker",
-    "caseworker_visible",
-    "location",
-    "address",
-    "contact_form",
-    "title",
-    "description",
-    "video_link",
-    "phone_to_call",
-    "who_calls",
-    "citizen_contact",
-    "rebooking_allowed",
-    "rebooking_cutoff_hours",
-    "cancellation_allowed",
-    "cancellation_cutoff_hours",
-    "akasse_expected",
-    "akasse_invited",
-    "other_authority_summoned",
-}
 # The booking's own fields a change is told and reported by (old → new in the history row).
 CHANGE_TRACKED = (
     "caseworker",
@@ -109,6 +88,12 @@ CHANGE_TRACKED = (
     "akasse_invited",
     "other_authority_summoned",
 )
+# What booking_change accepts (R-PC-7, § 20 stk. 3): those fields, the cut-offs given as hours before
+# the meeting.
+CHANGE_FIELDS = {f for f in CHANGE_TRACKED if not f.endswith("_deadline")} | {
+    "rebooking_cutoff_hours",
+    "cancellation_cutoff_hours",
+}
 
 
 # Helpers --------------------------------------------------------------------------------------------
@@ -442,7 +427,7 @@ def _check_contact_details(booking: Booking) -> None:
     )
 
 
-def _check_summons(booking: Booking, citizen: Citizen, *, type_changed: bool = True) -> None:
+def _check_summons(booking: Booking, citizen: Citizen, *, check_type: bool = True) -> None:
     """R-PC-2 for what the jobcenter sets: § 20's fields present, contact options, and a type the
     citizen's contact group may have (as R-HC-11: Jobsamtale med a-kasse only for group 1)."""
     rules.check_summons_complete(
@@ -452,7 +437,7 @@ def _check_summons(booking: Booking, citizen: Citizen, *, type_changed: bool = T
         personal_attendance=booking.contact_form.personal_attendance,
         citizen_contact=booking.citizen_contact,
     )
-    if type_changed:
+    if check_type:
         from samtale.conversations.selectors import allowed_group_codes
 
         group = contact_group_on(citizen, clock.today())
@@ -859,7 +844,7 @@ def booking_change(*, actor: Actor, booking: Booking, **fields) -> Booking:
     if not old:
         return booking
     new = {f: after[f] for f in old}
-    _check_summons(booking, citizen, type_changed=False)
+    _check_summons(booking, citizen, check_type=False)
     if "caseworker" in old and booking.caseworker_id:
         _check_caseworker_free(booking, exclude_slot=booking.slot)
     _save(booking)

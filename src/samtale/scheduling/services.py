@@ -118,20 +118,14 @@ def _offer_values(
         (video_link or "").strip(),
     )
     # R-PC-2 at the source: every booking copies these from the offer (§ 20 nr. 5, 7–9).
-    if not location:
-        raise InvalidInput(
-            "Mødetilbuddet skal have en lokation (§ 20 nr. 5).",
-            code="location_required",
-            rule="R-PC-2",
-            field="location",
-        )
-    if not description:
-        raise InvalidInput(
-            "Mødetilbuddet skal have en beskrivelse (§ 20 nr. 9).",
-            code="description_required",
-            rule="R-PC-2",
-            field="description",
-        )
+    for value, field, what in (
+        (location, "location", "en lokation (§ 20 nr. 5)"),
+        (description, "description", "en beskrivelse (§ 20 nr. 9)"),
+    ):
+        if not value:
+            raise InvalidInput(
+                f"Mødetilbuddet skal have {what}.", code=f"{field}_required", rule="R-PC-2", field=field
+            )
     if any(f.video for f in forms) and not video_link:
         raise InvalidInput(
             "Et digitalt møde kræver et link til mødet.",
