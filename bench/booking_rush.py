@@ -403,6 +403,8 @@ def seed(args) -> dict:
             actor=system,
             jobcenter=jobcenter,
             title=title,
+            description="Benchmark",
+            location="Jobcenter Benchmark",
             conversation_type=12,
             contact_forms=["telefonisk"],
             contact_groups=[6],

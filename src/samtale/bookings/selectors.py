@@ -138,8 +138,9 @@ def self_booking_block(citizen: Citizen, today: date) -> Conflict | None:
 
 @dataclass
 class SelfBookingState:
-    """What a self-booking checks about the citizen, read in one statement (optionally locking the
-    citizen row): the contact group and jobcenter in force, absences, whether they hold the slot."""
+    """What a self-booking checks about the citizen, read in one statement: the contact group and
+    jobcenter in force, absences (today's blocking ones, any on the slot's day), whether they hold
+    the slot already."""
 
     citizen: Citizen
     group_id: int | None
