@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "samtale.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "samtale.core.inputguard.InputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -300,3 +301,31 @@ WEBHOOK_BACKOFF_SECONDS = float(os.environ.get("SAMTALE_WEBHOOK_BACKOFF_SECONDS"
 WEBHOOK_BACKOFF_MAX_SECONDS = float(os.environ.get("SAMTALE_WEBHOOK_BACKOFF_MAX_SECONDS", 3600))
 WEBHOOK_PAUSE_AFTER_SECONDS = float(os.environ.get("SAMTALE_WEBHOOK_PAUSE_AFTER_SECONDS", 3 * 24 * 3600))
 WEBHOOK_LOG_DAYS = int(os.environ.get("SAMTALE_WEBHOOK_LOG_DAYS", 30))
+
+# --- Hardening (issue 12): request limits ------------------------------------------------------
+# A request body over this many bytes is refused with 413 (samtale.core.inputguard).
+SAMTALE_MAX_BODY_BYTES = int(os.environ.get("SAMTALE_MAX_BODY_BYTES", 1024 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = SAMTALE_MAX_BODY_BYTES
+
+# --- Hardening (issue 12): production mode ------------------------------------------------------
+# Behind the municipality's TLS proxy Django sees plain HTTP; the proxy's X-Forwarded-Proto tells
+# it the request was HTTPS (so HSTS is sent and secure cookies work). Set only when the proxy
+# always sets (overwrites) that header.
+_PROXY_SSL_HEADER = os.environ.get("SAMTALE_PROXY_SSL_HEADER", "").strip()
+if _PROXY_SSL_HEADER:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"), "https")
+DEV_SECRET_KEY = "dev-only-not-secret-change-me-in-production"
+if PRODUCTION:  # (the sign-in block above already refuses SAMTALE_DEV_LOGIN)
+    from django.core.exceptions import ImproperlyConfigured
+
+    if DEBUG:
+        raise ImproperlyConfigured("SAMTALE_PRODUCTION=1 med SAMTALE_DEBUG slået til: starter ikke.")
+    if SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50:
+        raise ImproperlyConfigured(
+            "SAMTALE_PRODUCTION=1 kræver en hemmelig SAMTALE_SECRET_KEY på mindst 50 tegn: starter ikke."
+        )
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("SAMTALE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("SAMTALE_HSTS_SECONDS", 31536000))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SAMTALE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SAMTALE_HSTS_PRELOAD", True)

@@ -40,7 +40,11 @@ _FIELD_MESSAGES = {
     "greater_than": "er for lille",
     "string_too_long": "er for lang",
     "string_too_short": "er for kort",
+    "too_long": "har for mange elementer",
 }
+
+# Our own pydantic error types (samtale.core.validation …) carry a Danish message without the input.
+_OWN_TYPES = {"date_out_of_range", "text_not_allowed"}
 
 
 def problem(
@@ -64,7 +68,9 @@ def _describe_validation(errors: list[dict]) -> tuple[str, list[dict]]:
     for err in errors:
         loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path")]
         name = ".".join(loc) or "forespørgslen"
-        fields.append({"field": name, "problem": _FIELD_MESSAGES.get(err.get("type", ""), "er ugyldig")})
+        kind = err.get("type", "")
+        text = err.get("msg", "") if kind in _OWN_TYPES else _FIELD_MESSAGES.get(kind, "er ugyldig")
+        fields.append({"field": name, "problem": text})
     text = "; ".join(f"{f['field']} {f['problem']}" for f in fields)
     return f"Ugyldige oplysninger: {text}.", fields
 
@@ -117,6 +123,16 @@ def install(api: NinjaAPI) -> None:
             code="constraint_violation",
             title="Konflikt",
             detail="Ændringen strider mod en anden registrering. Prøv igen.",
+        )
+
+    @api.exception_handler(OverflowError)
+    def overflow(request: HttpRequest, exc: OverflowError):
+        # A last net behind samtale.core.validation: date arithmetic past year 9999.
+        return problem(
+            422,
+            code="date_out_of_range",
+            title="Ugyldige oplysninger",
+            detail="Ugyldige oplysninger: en dato ligger uden for det tilladte interval.",
         )
 
     @api.exception_handler(Exception)

@@ -14,6 +14,7 @@ from samtale.citizens.selectors import citizen_get
 from samtale.core import clock
 from samtale.core.actors import Actor
 from samtale.core.errors import InvalidInput, NotFound
+from samtale.core.validation import EventTime, QueryDate, check_query_range
 from samtale.scheduling.models import Slot
 from samtale.scheduling.selectors import slot_get
 
@@ -25,8 +26,8 @@ class SummonsIn(Schema):
     slot: UUID | None = None
     conversation_type: int | None = None
     contact_form: str | None = None
-    start: datetime | None = None
-    end: datetime | None = None
+    start: EventTime | None = None
+    end: EventTime | None = None
     title: str | None = None
     description: str | None = None
     meeting_form: str | None = None
@@ -49,8 +50,8 @@ class SummonsIn(Schema):
 
 
 class MoveIn(Schema):
-    start: datetime | None = None
-    end: datetime | None = None
+    start: EventTime | None = None
+    end: EventTime | None = None
     slot: UUID | None = None
     confirm_unusual_time: bool = False
 
@@ -365,8 +366,8 @@ def _public_slot(slot_id: UUID) -> Slot:
 
 class BookableFilter(Schema):
     fulfils_deadline: bool | None = None
-    date_from: date | None = Field(None, alias="from")
-    date_to: date | None = Field(None, alias="to")
+    date_from: QueryDate | None = Field(None, alias="from")
+    date_to: QueryDate | None = Field(None, alias="to")
 
 
 @router.get(
@@ -376,6 +377,7 @@ def me_bookable_slots(request, filters: Query[BookableFilter]):
     actor = _me(request)
     if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
         raise InvalidInput("Til-datoen kan ikke ligge før fra-datoen.", code="to_before_from", field="to")
+    check_query_range(filters.date_from, filters.date_to)
     found = selectors.bookable(
         actor.citizen,
         now=clock.now(),

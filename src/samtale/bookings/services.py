@@ -30,6 +30,7 @@ from samtale.codes.selectors import get_code
 from samtale.core import audit, clock
 from samtale.core.actors import Actor
 from samtale.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from samtale.core.validation import check_event_times
 from samtale.organisations.models import Caseworker
 from samtale.reporting.services import report
 from samtale.scheduling.models import MeetingForm, MeetingOffer, Slot, SlotStatus
@@ -470,6 +471,7 @@ def _check_caseworker_free(booking: Booking, *, exclude_slot: Slot | None = None
 
 def _check_free_time(start, end, *, now: datetime) -> None:
     rules.check_times(start, end)
+    check_event_times(start=start, end=end)
     if start <= now:
         raise InvalidInput(
             "Tidspunktet ligger i fortiden.", code="start_in_past", rule="R-PC-1", field="start"

@@ -11,6 +11,7 @@ from samtale.api.auth import require
 from samtale.citizens import selectors, services
 from samtale.citizens.models import Citizen
 from samtale.core.actors import Actor
+from samtale.core.validation import RecordDate
 
 router = Router(tags=["Borgere"])
 
@@ -32,7 +33,7 @@ class CitizenPatch(Schema):
     cpr: str | None = None
     contact_group: int | None = None
     jobcenter: str | None = None
-    valid_from: date | None = None
+    valid_from: RecordDate | None = None
     akasse: str | None = None
     phone: str | None = None
     email: str | None = None
@@ -52,8 +53,8 @@ class PeriodOut(Schema):
 
 class AbsenceIn(Schema):
     absence_type: int
-    start_date: date
-    end_date: date | None = None
+    start_date: RecordDate
+    end_date: RecordDate | None = None
 
 
 class AbsenceOut(Schema):
@@ -66,7 +67,7 @@ class AbsenceOut(Schema):
 
 class MarkerIn(Schema):
     marker: str
-    valid_from: date | None = None
+    valid_from: RecordDate | None = None
 
 
 class MarkerOut(Schema):
@@ -239,7 +240,7 @@ def citizen_patch(request, citizen_id: UUID, body: CitizenPatch):
 class MoveIn(Schema):
     jobcenter: str
     reason: str = ""
-    valid_from: date | None = None
+    valid_from: RecordDate | None = None
 
 
 @router.post(

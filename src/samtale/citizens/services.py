@@ -17,6 +17,7 @@ from samtale.codes.selectors import get_code
 from samtale.core import audit, clock
 from samtale.core.actors import Actor
 from samtale.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from samtale.core.validation import check_date
 from samtale.organisations.models import AKasse, Jobcenter
 from samtale.reporting.services import report
 
@@ -85,7 +86,7 @@ def _check_changeable(actor: Actor, citizen: Citizen) -> None:
 
 def _valid_from(value: date | None) -> date:
     today = clock.today()
-    value = value or today
+    value = check_date(value or today, "valid_from", "record")
     if value > today:
         raise InvalidInput(
             "Ændringen kan ikke gælde fra en fremtidig dato.", code="valid_from_in_future", field="valid_from"
@@ -356,6 +357,8 @@ def absence_register(
         )
     if start_date is None:
         raise InvalidInput("Startdato skal udfyldes.", code="missing_field", field="start_date")
+    check_date(start_date, "start_date", "record")
+    check_date(end_date, "end_date", "record")
     if end_date is not None and end_date < start_date:
         raise InvalidInput(
             "Fraværet kan ikke slutte før det begynder.", code="absence_end_before_start", field="end_date"

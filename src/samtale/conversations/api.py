@@ -12,8 +12,10 @@ from samtale.api.auth import require
 from samtale.citizens.selectors import citizen_get
 from samtale.conversations import selectors, services
 from samtale.conversations.models import HeldConversation
+from samtale.conversations.services import MAX_PARTICIPANTS
 from samtale.core import clock
 from samtale.core.errors import InvalidInput, NotFound
+from samtale.core.validation import EventDate, EventTime, QueryDate
 
 router = Router(tags=["Afholdte samtaler"])
 
@@ -32,20 +34,20 @@ class AgreementIn(Schema):
 
 class NextDeadlineIn(Schema):
     conversation_type: int
-    deadline_date: date
-    activation_date: date | None = None
+    deadline_date: EventDate
+    activation_date: EventDate | None = None
 
 
 class HeldConversationIn(Schema):
     citizen: UUID
-    held_at: datetime
+    held_at: EventTime
     conversation_type: int | None = None
     contact_form: str | None = None
     information: str = ""
     several_authorities: bool = False
     participation_status: str | None = None
     booking: UUID | None = None
-    participants: list[ParticipantIn] = Field(default_factory=list)
+    participants: list[ParticipantIn] = Field(default_factory=list, max_length=MAX_PARTICIPANTS)
     agreement: AgreementIn | None = None
     agreement_number: str = ""
     consent_number: str = ""
@@ -57,13 +59,13 @@ class HeldConversationIn(Schema):
 
 class CorrectionIn(Schema):
     reason: str
-    held_at: datetime | None = None
+    held_at: EventTime | None = None
     conversation_type: int | None = None
     contact_form: str | None = None
     information: str | None = None
     several_authorities: bool | None = None
     participation_status: str | None = None
-    participants: list[ParticipantIn] | None = None
+    participants: list[ParticipantIn] | None = Field(None, max_length=MAX_PARTICIPANTS)
     agreement: AgreementIn | None = None
     agreement_number: str | None = None
     consent_number: str | None = None
@@ -317,7 +319,7 @@ def citizen_held_conversations(request, citizen_id: UUID):
     response=ContactCourseOut,
     summary="Kontaktforløb: seneste nulstillende kontakt, jobsamtaler siden en dato, aftaler og visitation",
 )
-def citizen_contact_course(request, citizen_id: UUID, since: date | None = None):
+def citizen_contact_course(request, citizen_id: UUID, since: QueryDate | None = None):
     actor = require(request, "caseworker", "admin")
     citizen = citizen_get(actor, citizen_id, purpose="kontaktforløb")
     since = since or clock.today().replace(month=1, day=1)

@@ -32,6 +32,7 @@ from samtale.conversations.models import HeldConversation, Participant, Visitati
 from samtale.core import audit, clock
 from samtale.core.actors import Actor
 from samtale.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from samtale.core.validation import check_event_times
 from samtale.organisations.models import Caseworker, Jobcenter
 from samtale.reporting.services import report
 
@@ -114,8 +115,18 @@ def group_on_day_held(citizen: Citizen, day: date) -> ContactGroup | None:
     return first.contact_group if first else None
 
 
+# A conversation with more people than this is not a conversation (issue 12: 10,000 were accepted).
+MAX_PARTICIPANTS = 20
+
+
 def _participants(items) -> list[tuple[str, ParticipantRole, ParticipationForm]]:
     """R-HC-7: name, role and form of every participant, the role and form from the code lists."""
+    if len(items or []) > MAX_PARTICIPANTS:
+        raise InvalidInput(
+            f"Ugyldige oplysninger: participants må højst have {MAX_PARTICIPANTS} deltagere.",
+            code="too_many_participants",
+            field="participants",
+        )
     out = []
     for i, item in enumerate(items or []):
         if not isinstance(item, dict):
@@ -372,6 +383,7 @@ def held_conversation_register(
     """Register a held conversation (§ 27). `booking` is the planned conversation it came from (its
     type and contact form are the defaults); `next_deadline` = {conversation_type, deadline_date,
     activation_date?} creates the next deadline in the same transaction (R-HC-10)."""
+    check_event_times(held_at=held_at)
     jobcenter = _registering_jobcenter(actor, citizen)
     responsible = _responsible(actor, caseworker)
     if booking is not None:
@@ -537,6 +549,7 @@ def held_conversation_correct(
         raise InvalidInput(
             f"Kan ikke rettes: {', '.join(unknown)}.", code="not_correctable", field=unknown[0]
         )
+    check_event_times(held_at=changes.get("held_at"))
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(

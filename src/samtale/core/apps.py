@@ -5,3 +5,8 @@ class CoreConfig(AppConfig):
     name = "samtale.core"
     label = "core"
     verbose_name = "Kerne"
+
+    def ready(self) -> None:
+        from samtale.core import modelguard
+
+        modelguard.install()

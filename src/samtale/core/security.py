@@ -5,8 +5,9 @@ secure, nosniff, Referrer-Policy and Cross-Origin-Opener-Policy).
   script and no inline event handlers anywhere: the templates load htmx and our small scripts as
   static files (no CDN), so a policy without 'unsafe-inline' holds.
 - Permissions-Policy: the portal needs no camera, microphone, geolocation or payment.
-- Cache-Control: no-store on every page shown to a signed-in person (personal data must not stay in
-  a shared browser's or a proxy's cache), unless the view already said something stricter.
+- Cache-Control: no-store on every page shown to a signed-in person and on every API response
+  (personal data must not stay in a shared browser's or a proxy's cache), unless the view already
+  said something stricter.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ class SecurityHeadersMiddleware:
             response["Content-Security-Policy"] = self.csp
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
             cache = response.get("Cache-Control", "")
             if "no-store" not in cache:
                 add_never_cache_headers(response)

@@ -9,6 +9,7 @@ from samtale.api.auth import require
 from samtale.citizens.selectors import citizen_get
 from samtale.core import audit, clock
 from samtale.core.errors import InvalidInput
+from samtale.core.validation import EventDate, check_date
 from samtale.deadlines import rules, selectors, services
 from samtale.deadlines.models import Deadline
 
@@ -17,8 +18,8 @@ router = Router(tags=["Frister"])
 
 class DeadlineIn(Schema):
     conversation_type: int
-    deadline_date: date
-    activation_date: date | None = None
+    deadline_date: EventDate
+    activation_date: EventDate | None = None
 
 
 class ChangeOut(Schema):
@@ -144,11 +145,12 @@ def _parse_day(value: str | None) -> date:
     if not value:
         return clock.today()
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise InvalidInput(
             "Ugyldig dato: brug formatet ÅÅÅÅ-MM-DD.", code="invalid_date", field="on"
         ) from None
+    return check_date(day, "on", "query")
 
 
 def _notice(citizen, day: date) -> dict | None:

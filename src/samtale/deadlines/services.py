@@ -17,6 +17,7 @@ from samtale.core import audit, clock
 from samtale.core.actors import Actor
 from samtale.core.danish import danish_date
 from samtale.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from samtale.core.validation import check_event_times
 from samtale.deadlines import rules
 from samtale.deadlines.models import OPEN_STATUSES, Deadline, DeadlineChange
 from samtale.reporting.services import report
@@ -185,6 +186,7 @@ def deadline_assess(
     ctype = _conversation_type(conversation_type)
     if deadline_date is None:
         raise InvalidInput("Fristdato skal udfyldes.", code="missing_field", field="deadline_date")
+    check_event_times(deadline_date=deadline_date, activation_date=activation_date)
     activation_date = activation_date or today
     if deadline_date < today:
         raise InvalidInput(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from samtale.core import clock, danish
+from samtale.core.validation import within
 from samtale.deadlines import rules as deadline_rules
 from samtale.deadlines.selectors import booking_horizon, citizen_notice, deadline_open_for
 
@@ -262,18 +263,22 @@ def month_calendar(
 
 
 def parse_month(value: str | None) -> date | None:
+    """The month asked for, or None (the calendar's first month) when it is not a month or lies
+    outside the dates anyone can book (?maaned=9999-12)."""
     try:
         year, month = (int(p) for p in (value or "").split("-")[:2])
-        return date(year, month, 1)
+        first = date(year, month, 1)
     except (TypeError, ValueError):
         return None
+    return first if within(first) else None
 
 
 def parse_day(value: str | None) -> date | None:
     try:
-        return date.fromisoformat(value or "")
+        day = date.fromisoformat(value or "")
     except (TypeError, ValueError):
         return None
+    return day if within(day) else None
 
 
 def localized_time(moment: datetime) -> str:

@@ -1,7 +1,7 @@
 """Meeting offers and free times through the API (API.md): offers, slots one by one or from a weekly
 schedule, withdrawing a slot. A caseworker reaches only their jobcenters' offers (404 otherwise)."""
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 from uuid import UUID
 
 from ninja import Field, Query, Router, Schema
@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema
 from samtale.api.auth import require
 from samtale.core import clock
 from samtale.core.errors import InvalidInput
+from samtale.core.validation import EventDate, EventTime, QueryDate, check_query_range
 from samtale.scheduling import selectors, services
 from samtale.scheduling.models import MeetingOffer, Slot
 
@@ -64,16 +65,16 @@ class OfferOut(Schema):
 class SlotIn(Schema):
     """One free time (`start`, `end`), or a weekly schedule (`weekdays` …) that makes many."""
 
-    start: datetime | None = None
-    end: datetime | None = None
+    start: EventTime | None = None
+    end: EventTime | None = None
     capacity: int = 1
     caseworker: str | None = None
     weekdays: list[int] | None = None
     day_start: time | None = None
     day_end: time | None = None
     duration_minutes: int | None = None
-    date_from: date | None = None
-    date_to: date | None = None
+    date_from: EventDate | None = None
+    date_to: EventDate | None = None
 
 
 class SlotOut(Schema):
@@ -222,14 +223,15 @@ def slot_create(request, offer_id: UUID, body: SlotIn):
 
 
 class SlotFilter(Schema):
-    date_from: date | None = None
-    date_to: date | None = None
+    date_from: QueryDate | None = None
+    date_to: QueryDate | None = None
 
 
 @router.get("/offers/{offer_id}/slots", response=list[SlotOut])
 def slot_list(request, offer_id: UUID, filters: Query[SlotFilter]):
     actor = require(request, "caseworker", "admin")
     offer = selectors.offer_get(actor, offer_id)
+    check_query_range(filters.date_from, filters.date_to, field="date_to")
     return [
         slot_out(s)
         for s in selectors.offer_slots(offer, date_from=filters.date_from, date_to=filters.date_to)
@@ -253,8 +255,8 @@ def slot_withdraw(request, slot_id: UUID, body: WithdrawIn):
 class CalendarFilter(Schema):
     caseworker: str | None = None
     jobcenter: str | None = None
-    date_from: date | None = Field(None, alias="from")
-    date_to: date | None = Field(None, alias="to")
+    date_from: QueryDate | None = Field(None, alias="from")
+    date_to: QueryDate | None = Field(None, alias="to")
 
 
 class CalendarEntryOut(Schema):

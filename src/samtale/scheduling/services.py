@@ -12,6 +12,7 @@ from samtale.codes.selectors import get_code
 from samtale.core import audit, clock
 from samtale.core.actors import Actor
 from samtale.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from samtale.core.validation import check_event_times
 from samtale.organisations.models import Caseworker, Jobcenter
 from samtale.scheduling import rules
 from samtale.scheduling.models import MeetingForm, MeetingOffer, Slot, SlotStatus, WeeklySchedule
@@ -358,6 +359,7 @@ def slot_create(
     """One free time. Not in the past, not on top of the caseworker's other meetings or free times."""
     _check_jobcenter(actor, offer.jobcenter)
     rules.check_times(start, end)
+    check_event_times(start=start, end=end)
     if start <= clock.now():
         raise InvalidInput("En ledig tid kan ikke ligge i fortiden.", code="slot_in_past", field="start")
     reason = rules.unusual_time_reason(
@@ -406,6 +408,7 @@ def schedule_create(
     Caseworker.objects.select_for_update().filter(pk=holder.pk).first()
     if date_from is None or date_to is None:
         raise InvalidInput("Periode skal udfyldes.", code="missing_field", field="date_from")
+    check_event_times(date_from=date_from, date_to=date_to)
     _check_schedule_in_opening_hours(offer.jobcenter, weekdays, day_start, day_end)
     busy = caseworker_busy(holder, clock.start_of_day(date_from), clock.end_of_day(date_to))
     times, skipped = rules.expand_schedule(
