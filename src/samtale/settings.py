@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves /api/v1/docs' Swagger UI from our static files, not a CDN (issue 12)
     "samtale.core",
     "samtale.codes",
     "samtale.organisations",

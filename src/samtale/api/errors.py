@@ -75,7 +75,58 @@ def _describe_validation(errors: list[dict]) -> tuple[str, list[dict]]:
     return f"Ugyldige oplysninger: {text}.", fields
 
 
+# Error answers every operation may give (API.md "Errors"), documented in the OpenAPI document so
+# clients and schemathesis know them (issue 12, item 7). 401 only where a token is required.
+DOCUMENTED_ERRORS = {
+    "400": "Forespørgslen kunne ikke læses",
+    "401": "Manglende eller ugyldig adgangsnøgle",
+    "403": "Adgangsnøglen giver ikke adgang til dette",
+    "404": "Findes ikke (eller uden for din rækkevidde)",
+    "409": "Konflikt med den nuværende tilstand",
+    "413": "Forespørgslen er for stor",
+    "422": "Ugyldige oplysninger",
+    "429": "For mange forsøg; prøv igen efter Retry-After sekunder",
+}
+
+PROBLEM_SCHEMA = {
+    "title": "Problem",
+    "type": "object",
+    "description": "RFC 9457 problem details; `detail` på dansk.",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "code": {"type": "string"},
+        "rule": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+        "field": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object"}},
+    },
+    "required": ["type", "title", "status", "detail", "code"],
+}
+
+
+def document_errors(schema: dict) -> dict:
+    schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    ref = {"$ref": "#/components/schemas/Problem"}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for status, text in DOCUMENTED_ERRORS.items():
+                if status == "401" and not operation.get("security"):
+                    continue
+                responses.setdefault(status, {"description": text, "content": {PROBLEM: {"schema": ref}}})
+    return schema
+
+
 def install(api: NinjaAPI) -> None:
+    original_schema = api.get_openapi_schema
+
+    def get_openapi_schema(*args, **kwargs):
+        return document_errors(original_schema(*args, **kwargs))
+
+    api.get_openapi_schema = get_openapi_schema
+
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError):
         extra = {"field": exc.field} if exc.field else {}

@@ -88,7 +88,7 @@ class SlotChoiceIn(Schema):
     contact_form: str | None = None
 
 
-class ChangeOut(Schema):
+class BookingChangeOut(Schema):
     at: datetime
     actor: str
     kind: str
@@ -132,7 +132,7 @@ class BookingOut(Schema):
     cancellation_reason: str | None
     slot: UUID | None
     offer: UUID | None
-    history: list[ChangeOut]
+    history: list[BookingChangeOut]
 
 
 class BookableSlotOut(Schema):
@@ -222,10 +222,24 @@ def booking_out(b: Booking, *, for_citizen: bool = False, history: list | None =
         "slot": b.slot.public_id if b.slot_id else None,
         "offer": b.offer.public_id if b.offer_id else None,
         "history": [
-            {"at": c.at, "actor": c.actor, "kind": c.kind, "old": c.old, "new": c.new}
+            _change_out(c, for_citizen=for_citizen, hide=hide)
             for c in (history if history is not None else sorted(b.changes.all(), key=lambda c: (c.at, c.id)))
         ],
     }
+
+
+def _change_out(c, *, for_citizen: bool, hide: bool) -> dict:
+    """A citizen sees who changed the booking as themselves or "jobcentret", never a caseworker's
+    ident; a hidden caseworker (caseworker_visible off) is left out of the old/new values too."""
+    if not for_citizen:
+        return {"at": c.at, "actor": c.actor, "kind": c.kind, "old": c.old, "new": c.new}
+
+    def scrub(values):
+        values = values or {}
+        return {k: v for k, v in values.items() if not (hide and k.startswith("caseworker"))}
+
+    actor = "borger" if c.actor == "borger" else "jobcentret"
+    return {"at": c.at, "actor": actor, "kind": c.kind, "old": scrub(c.old), "new": scrub(c.new)}
 
 
 def bookable_offer_out(o) -> dict:

@@ -130,6 +130,8 @@ def citizen_find_by_cpr(actor: Actor, cpr: str, *, purpose: str = "opslag på CP
     try:
         citizen = citizens_visible_to(actor).select_related("akasse").get(cpr=digits)
     except Citizen.DoesNotExist:
+        # A failed search is a look too (issue 12, item 5); the number itself is not logged.
+        audit.record(actor, "citizen.search", None, purpose=purpose, found=False)
         raise NotFound(
             "Ingen borger med det CPR-nummer i dine jobcentre.", code="citizen_not_found"
         ) from None

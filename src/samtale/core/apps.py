@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Kerne"
 
     def ready(self) -> None:
-        from samtale.core import modelguard
+        from samtale.core import admin_audit, modelguard
 
         modelguard.install()
+        admin_audit.install()

@@ -22,7 +22,7 @@ class DeadlineIn(Schema):
     activation_date: EventDate | None = None
 
 
-class ChangeOut(Schema):
+class DeadlineChangeOut(Schema):
     day: date
     at: str
     event: str
@@ -51,7 +51,7 @@ class DeadlineOut(Schema):
     created_on: date
     closed_on: date | None
     warnings: list[str] = []
-    history: list[ChangeOut] = []
+    history: list[DeadlineChangeOut] = []
 
 
 class NoticeOut(Schema):

@@ -283,3 +283,54 @@ def parse_day(value: str | None) -> date | None:
 
 def localized_time(moment: datetime) -> str:
     return formats.time_format(clock.local(moment), "H.i")
+
+
+# Hvem har set mine oplysninger (issue 12, item 5) --------------------------------------------------
+
+ORGANISATION_OF_KIND = {"admin": "Driften af Samtale", "dfdg": "Styrelsen (DFDG)"}
+
+
+@dataclass
+class Access:
+    at: datetime
+    organisation: str
+    purpose: str
+    who: str | None
+
+
+def access_log(citizen, limit: int = 200) -> list[Access]:
+    """Who at the jobcenter (or an integration) looked at or changed the citizen's data, newest
+    first: when, which organisation and why. A caseworker's name only when the citizen may see it
+    anyway (a caseworker shown on one of the citizen's conversations); otherwise the jobcenter."""
+    from samtale.bookings.models import Booking
+    from samtale.core.models import AuditRecord
+    from samtale.organisations.models import Caseworker
+
+    rows = list(AuditRecord.objects.filter(citizen=citizen).order_by("-at", "-pk")[:limit])
+    idents = {r.actor for r in rows if r.actor_kind == "caseworker"}
+    caseworkers = {
+        c.ident: c for c in Caseworker.objects.filter(ident__in=idents).prefetch_related("jobcenters")
+    }
+    visible = set(
+        Booking.objects.filter(
+            citizen=citizen, caseworker_visible=True, caseworker__isnull=False
+        ).values_list("caseworker__ident", flat=True)
+    )
+    own_jobcenters = set(citizen.jobcenter_periods.values_list("jobcenter_id", flat=True))
+    out = []
+    for r in rows:
+        who = None
+        if r.actor_kind == "caseworker":
+            cw = caseworkers.get(r.actor)
+            jobcenters = list(cw.jobcenters.all()) if cw else []
+            mine = [j for j in jobcenters if j.pk in own_jobcenters] or jobcenters
+            organisation = mine[0].name if mine else "Jobcentret"
+            who = cw.name if cw and r.actor in visible else None
+        elif r.actor_kind == "akasse":
+            organisation = citizen.akasse.name if citizen.akasse_id else "Din a-kasse"
+        else:
+            organisation = ORGANISATION_OF_KIND.get(r.actor_kind, "Jobcentret")
+        out.append(
+            Access(at=clock.local(r.at), organisation=organisation, purpose=r.purpose or r.action, who=who)
+        )
+    return out

@@ -15,4 +15,5 @@ urlpatterns = [
     path("fravaer/", views.absence, name="absence"),
     path("fravaer/<uuid:absence_id>/afslut/", views.absence_withdraw_view, name="absence_withdraw"),
     path("indstillinger/", views.settings_view, name="settings"),
+    path("indsigt/", views.access_log, name="access_log"),
 ]

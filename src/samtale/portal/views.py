@@ -140,3 +140,15 @@ def absence_withdraw_view(request, absence_id):
             request, _("Dit fravær er afsluttet.") if ended is not None else _("Dit fravær er fjernet.")
         )
     return redirect("portal:absence")
+
+
+@never_cache
+@citizen_required
+def access_log(request):
+    """Hvem har set mine oplysninger: the access log of the citizen's own data (issue 12, item 5)."""
+    citizen = request.actor.citizen
+    return render(
+        request,
+        "portal/access_log.html",
+        _context(request, "access", accesses=presenters.access_log(citizen)),
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from samtale.core import clock
+from samtale.core import audit, clock
 from samtale.core.actors import Actor
 from samtale.core.errors import InvalidInput, NotFound
 from samtale.scheduling.models import MeetingOffer, Slot, SlotStatus
@@ -132,17 +132,21 @@ def calendar(
         jobcenter = Jobcenter.objects.filter(code=jobcenter_code).first()
         if jobcenter is None or not (actor.sees_all_jobcenters or jobcenter.pk in actor.jobcenter_ids):
             raise NotFound("Jobcentret findes ikke.", code="jobcenter_not_found")
-        return _jobcenter_calendar(jobcenter, date_from, date_to)
-    ident = caseworker_ident or (actor.caseworker.ident if actor.caseworker else None)
-    caseworker = Caseworker.objects.filter(ident=ident or "").first()
-    if caseworker is None or not (
-        actor.sees_all_jobcenters or caseworker.jobcenters.filter(pk__in=actor.jobcenter_ids).exists()
-    ):
-        raise NotFound("Sagsbehandleren findes ikke.", code="caseworker_not_found")
-    data = _caseworker_calendar(caseworker, date_from, date_to)
-    data["bookings"] = [
-        b for b in data["bookings"] if actor.sees_all_jobcenters or b.jobcenter_id in actor.jobcenter_ids
-    ]
+        data = _jobcenter_calendar(jobcenter, date_from, date_to)
+    else:
+        ident = caseworker_ident or (actor.caseworker.ident if actor.caseworker else None)
+        caseworker = Caseworker.objects.filter(ident=ident or "").first()
+        if caseworker is None or not (
+            actor.sees_all_jobcenters or caseworker.jobcenters.filter(pk__in=actor.jobcenter_ids).exists()
+        ):
+            raise NotFound("Sagsbehandleren findes ikke.", code="caseworker_not_found")
+        data = _caseworker_calendar(caseworker, date_from, date_to)
+        # A caseworker of two jobcenters has both jobcenters' meetings and free times; a viewer sees
+        # only those of the jobcenters they work for (issue 12, item 7).
+        if not actor.sees_all_jobcenters:
+            data["bookings"] = [b for b in data["bookings"] if b.jobcenter_id in actor.jobcenter_ids]
+            data["slots"] = [s for s in data["slots"] if s.offer.jobcenter_id in actor.jobcenter_ids]
+    audit.record_many(actor, "calendar.read", [b.citizen_id for b in data["bookings"]], purpose="kalender")
     return data
 
 
