@@ -330,3 +330,39 @@ if PRODUCTION:  # (the sign-in block above already refuses SAMTALE_DEV_LOGIN)
     SECURE_HSTS_SECONDS = int(os.environ.get("SAMTALE_HSTS_SECONDS", 31536000))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SAMTALE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SAMTALE_HSTS_PRELOAD", True)
+
+# --- Hardening (issue 12): cache and throttling -------------------------------------------------
+# The throttles (samtale.core.throttle) count in Django's cache. The database cache by default, so
+# every process of one installation shares the counts without another service (its table is made
+# by `samtale migrate`); Redis when SAMTALE_CACHE_URL=redis://… is set.
+_CACHE_URL = os.environ.get("SAMTALE_CACHE_URL", "").strip()
+if _CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}}
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "samtale_cache"}
+    }
+SAMTALE_THROTTLE_WINDOW_SECONDS = int(os.environ.get("SAMTALE_THROTTLE_WINDOW_SECONDS", 60))
+SAMTALE_TOKEN_FAILURES_PER_IP = int(os.environ.get("SAMTALE_TOKEN_FAILURES_PER_IP", 20))
+SAMTALE_BOOKING_ATTEMPTS_PER_CITIZEN = int(os.environ.get("SAMTALE_BOOKING_ATTEMPTS_PER_CITIZEN", 30))
+# API tokens expire after this many days unless `samtale token create --days N` says otherwise.
+SAMTALE_TOKEN_DAYS = int(os.environ.get("SAMTALE_TOKEN_DAYS", 90))
+
+# --- Hardening (issue 12): login lockout (django-axes) ------------------------------------------
+# Password logins (the Django admin) are locked for a user name from an address after
+# SAMTALE_LOGIN_FAILURES failures, for SAMTALE_LOGIN_COOLOFF_MINUTES. Sign-in through MitID/OIDC
+# (samtale.identity) does not use passwords and is not affected.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("SAMTALE_LOGIN_LOCKOUT", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("SAMTALE_LOGIN_FAILURES", 5))
+AXES_COOLOFF_TIME = int(os.environ.get("SAMTALE_LOGIN_COOLOFF_MINUTES", 15)) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False

@@ -16,6 +16,7 @@ from samtale.conversations.services import held_conversation_register
 from samtale.core.actors import Actor
 from samtale.deadlines.services import deadline_create
 from samtale.organisations import services as org
+from samtale.reporting.services import webhook_create
 from samtale.scheduling import services as scheduling
 from tests.bookings.conftest import NOW, local
 from tests.conftest import make_cpr
@@ -108,7 +109,13 @@ def _side(key: str, jobcenter, caseworker, akasse, name: str, hour: int) -> Side
     absence = citizens.absence_register(
         actor=cw, citizen=citizen, absence_type=10, start_date=NOW.date() + timedelta(days=40)
     )
+    webhook = webhook_create(
+        actor=Actor(kind="admin", label="drift"),
+        url="http://127.0.0.1:9/modtager",
+        feed=f"akasse:{akasse.code}",
+    )
     ids = {
+        "webhook_id": str(webhook.public_id),
         "citizen_id": str(citizen.public_id),
         "booking_id": str(booking.public_id),
         "deadline_id": str(deadline.public_id),
@@ -135,9 +142,14 @@ def make_world() -> World:
     def token(**kw) -> str:
         return org.api_token_create(**kw)[1]
 
+    def side_token(side: Side) -> str:
+        client, secret = org.api_token_create(role="citizen", citizen_public_id=side.citizen.public_id)
+        side.ids["token_id"] = str(client.public_id)
+        return secret
+
     tokens = {
-        "citizen_a": token(role="citizen", citizen_public_id=a.citizen.public_id),
-        "citizen_b": token(role="citizen", citizen_public_id=b.citizen.public_id),
+        "citizen_a": side_token(a),
+        "citizen_b": side_token(b),
         "cw_a": token(role="caseworker", caseworker_ident=cw_a.ident),
         "cw_b": token(role="caseworker", caseworker_ident=cw_b.ident),
         "cw_ab": token(role="caseworker", caseworker_ident=cw_ab.ident),

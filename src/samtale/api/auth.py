@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
+from samtale.core import throttle
 from samtale.core.actors import Actor
 from samtale.core.errors import DomainError, Forbidden
 from samtale.identity.api_tokens import looks_like_jwt, machine_token_actor
@@ -22,7 +23,7 @@ class BearerToken(HttpBearer):
         if settings.OIDC_API_ENABLED and looks_like_jwt(token):
             # An OAuth2 client-credentials access token from the OIDC provider (samtale.identity).
             return machine_token_actor(token)
-        client = api_client_authenticate(token)
+        client = token_failures_guarded(request, token)
         if client is None:
             return None
         if client.role == ApiClient.CASEWORKER:
@@ -34,6 +35,23 @@ class BearerToken(HttpBearer):
         if client.role == ApiClient.AKASSE:
             return Actor(kind="akasse", label=client.name, akasse=client.akasse)
         return Actor(kind=client.role, label=client.name)
+
+
+def token_failures_guarded(request: HttpRequest, token: str) -> ApiClient | None:
+    """Bad tokens are counted per client IP address; past the limit every further bad token from
+    that address gets 429 with Retry-After for the rest of the window (issue 12, item 6). A good
+    token costs no cache look-up."""
+    client = api_client_authenticate(token)
+    if client is None:
+        ip = request.META.get("REMOTE_ADDR", "")
+        throttle.hit(
+            "token",
+            ip,
+            limit=settings.SAMTALE_TOKEN_FAILURES_PER_IP,
+            window=settings.SAMTALE_THROTTLE_WINDOW_SECONDS,
+            message="For mange forsøg med ugyldige adgangsnøgler fra din adresse. Vent og prøv igen.",
+        )
+    return client
 
 
 def require(request: HttpRequest, *kinds: str) -> Actor:

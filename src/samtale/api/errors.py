@@ -136,6 +136,8 @@ def install(api: NinjaAPI) -> None:
         # A refusal by a rule (a full free time in a booking rush, a deadline passed) is an answer,
         # not a fault: keep it out of django.request's warnings, where it drowned real problems.
         response._has_been_logged = True
+        if getattr(exc, "retry_after", None):  # 429 from samtale.core.throttle
+            response["Retry-After"] = str(exc.retry_after)
         log.debug("%s %s refused: %s %s", request.method, request.path, exc.status, exc.code)
         return response
 

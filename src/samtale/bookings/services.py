@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from samtale.bookings import rules
@@ -27,7 +28,7 @@ from samtale.citizens.selectors import contact_group_on, jobcenter_on
 from samtale.citizens.services import citizen_lock
 from samtale.codes.models import CancellationReason, ContactForm, ConversationType
 from samtale.codes.selectors import get_code
-from samtale.core import audit, clock
+from samtale.core import audit, clock, throttle
 from samtale.core.actors import Actor
 from samtale.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from samtale.core.validation import check_event_times
@@ -599,8 +600,31 @@ def _slot_for_booking(slot: Slot) -> Slot:
     ).get(pk=slot.pk)
 
 
-@transaction.atomic
+def _count_booking_attempt(actor: Actor) -> None:
+    """A citizen's booking attempts are counted before the attempt's transaction (so a refused one
+    counts too): a script hammering free times gets 429 with Retry-After (issue 12, item 6)."""
+    if actor.kind == "citizen" and actor.citizen is not None:
+        throttle.hit(
+            "booking",
+            f"citizen:{actor.citizen.pk}",
+            limit=settings.SAMTALE_BOOKING_ATTEMPTS_PER_CITIZEN,
+            window=settings.SAMTALE_THROTTLE_WINDOW_SECONDS,
+            message="Du har forsøgt at booke mange gange på kort tid. Vent lidt, og prøv igen.",
+        )
+
+
 def booking_self_book(*, actor: Actor, slot: Slot, contact_form=None) -> Booking:
+    _count_booking_attempt(actor)
+    return _booking_self_book(actor=actor, slot=slot, contact_form=contact_form)
+
+
+def booking_rebook(*, actor: Actor, booking: Booking, slot: Slot) -> Booking:
+    _count_booking_attempt(actor)
+    return _booking_rebook(actor=actor, booking=booking, slot=slot)
+
+
+@transaction.atomic
+def _booking_self_book(*, actor: Actor, slot: Slot, contact_form=None) -> Booking:
     """Selvbooking: the citizen books a free time they may book (R-PC-11).
 
     A booking rush is mostly refusals of times already taken. Those are answered from the slot row as
@@ -653,7 +677,7 @@ def booking_self_book(*, actor: Actor, slot: Slot, contact_form=None) -> Booking
 
 
 @transaction.atomic
-def booking_rebook(*, actor: Actor, booking: Booking, slot: Slot) -> Booking:
+def _booking_rebook(*, actor: Actor, booking: Booking, slot: Slot) -> Booking:
     """Ombooking: the citizen moves their own booking to another free time of the same conversation
     type, if rebooking is allowed and its deadline has not passed (R-PC-6), inside the horizon (R-DL-9).
     The booking number stays; the history keeps old and new times (R-PC-3)."""

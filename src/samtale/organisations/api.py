@@ -1,8 +1,10 @@
-from datetime import time
+from datetime import datetime, time
+from uuid import UUID
 
 from ninja import Router, Schema
 
 from samtale.api.auth import require
+from samtale.core import clock
 from samtale.organisations import services
 from samtale.organisations.models import AKasse, Caseworker, Jobcenter
 
@@ -98,3 +100,43 @@ def caseworker_upsert(request, body: CaseworkerIn):
 def caseworker_list(request):
     require(request, "admin")
     return [_caseworker_out(c) for c in Caseworker.objects.prefetch_related("jobcenters").order_by("ident")]
+
+
+# API tokens (issue 12): the operator lists and revokes them (they are made with `samtale token create`).
+
+
+class TokenOut(Schema):
+    id: UUID
+    role: str
+    name: str
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+    status: str
+
+
+def _token_out(c, now) -> dict:
+    return {
+        "id": c.public_id,
+        "role": c.role,
+        "name": c.name,
+        "created_at": c.created_at,
+        "expires_at": c.expires_at,
+        "last_used_at": c.last_used_at,
+        "revoked_at": c.revoked_at,
+        "status": services.token_status(c, now),
+    }
+
+
+@router.get("/tokens", response=list[TokenOut], summary="API-adgangsnøgler (kun drift)")
+def tokens_list(request):
+    require(request, "admin")
+    now = clock.now()
+    return [_token_out(c, now) for c in services.api_tokens_list()]
+
+
+@router.post("/tokens/{token_id}/revoke", response=TokenOut, summary="Spær en API-adgangsnøgle (kun drift)")
+def token_revoke(request, token_id: UUID):
+    require(request, "admin")
+    return _token_out(services.api_token_revoke(token_id), clock.now())

@@ -125,6 +125,7 @@ class ApiClient(BaseModel):
     akasse = models.ForeignKey(AKasse, null=True, blank=True, on_delete=models.CASCADE)
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField("udløber", null=True, blank=True)
 
     class Meta:
         verbose_name = "API-klient"

@@ -5,6 +5,8 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Q
 
@@ -88,8 +90,10 @@ def api_token_create(
     caseworker_ident: str | None = None,
     citizen_public_id=None,
     akasse_code: str | None = None,
+    days: int | None = None,
 ) -> tuple[ApiClient, str]:
-    """Make a client and return it with its token; the token itself is never stored."""
+    """Make a client and return it with its token; the token itself is never stored. It expires
+    after `days` (default settings.SAMTALE_TOKEN_DAYS, 90)."""
     from samtale.citizens.models import Citizen
 
     if role not in dict(ApiClient.ROLES):
@@ -115,16 +119,48 @@ def api_token_create(
         if client.akasse is None:
             raise NotFound("Ukendt a-kasse (--akasse).", code="unknown_akasse")
         client.name = name or f"a-kasse {client.akasse.code}"
+    days = settings.SAMTALE_TOKEN_DAYS if days is None else days
+    if not 1 <= days <= 3650:
+        raise InvalidInput("En adgangsnøgle skal gælde mellem 1 og 3650 dage (--days).", code="invalid_days")
+    client.expires_at = clock.now() + timedelta(days=days)
     token = "smt_" + secrets.token_urlsafe(32)
     client.token_hash = hash_token(token)
     client.save()
     return client, token
 
 
+def token_status(client: ApiClient, now) -> str:
+    if client.revoked_at:
+        return "spærret"
+    if client.expires_at and client.expires_at <= now:
+        return "udløbet"
+    return "gyldig"
+
+
+def api_tokens_list() -> list[ApiClient]:
+    return list(
+        ApiClient.objects.select_related("caseworker", "citizen", "akasse").order_by("created_at", "id")
+    )
+
+
+@transaction.atomic
+def api_token_revoke(public_id) -> ApiClient:
+    """Revoke a token at once (idempotent: revoking twice keeps the first time)."""
+    try:
+        client = ApiClient.objects.select_for_update().get(public_id=public_id)
+    except (ApiClient.DoesNotExist, ValueError, TypeError, DjangoValidationError):
+        raise NotFound("Ukendt adgangsnøgle.", code="token_not_found") from None
+    if client.revoked_at is None:
+        client.revoked_at = clock.now()
+        client.save(update_fields=["revoked_at", "updated_at"])
+    return client
+
+
 def api_client_authenticate(token: str) -> ApiClient | None:
     client = (
         ApiClient.objects.select_related("caseworker", "citizen", "akasse")
         .filter(token_hash=hash_token(token), revoked_at__isnull=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=clock.now()))
         .first()
     )
     if client is not None:
