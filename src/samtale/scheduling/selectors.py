@@ -146,7 +146,7 @@ def calendar(
         if not actor.sees_all_jobcenters:
             data["bookings"] = [b for b in data["bookings"] if b.jobcenter_id in actor.jobcenter_ids]
             data["slots"] = [s for s in data["slots"] if s.offer.jobcenter_id in actor.jobcenter_ids]
-    audit.record_many(actor, "calendar.read", [b.citizen_id for b in data["bookings"]], purpose="kalender")
+    audit.record_many(actor, "citizen.list", [b.citizen_id for b in data["bookings"]], purpose="kalender")
     return data
 
 
