@@ -13,7 +13,7 @@ def expire_existing(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("organisations", "0001_initial")]
+    dependencies = [("organisations", "0002_jobcenter_contact_and_opening_hours")]
 
     operations = [
         migrations.AddField(
