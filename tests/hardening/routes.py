@@ -114,6 +114,8 @@ def good_values(side: Side, jobcenter: str, caseworker: str) -> dict:
         "capacity": 1,
         "caseworker": caseworker,
         "title": "Samtale",
+        "location": "Jobcentret, telefonmøde",
+        "description": "Vi ringer dig op og taler om din jobsøgning.",
         "contact_forms": ["telefonisk"],
         "contact_groups": [1],
         "marker": "tidlig_opfoelgning",

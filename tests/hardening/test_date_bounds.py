@@ -23,7 +23,7 @@ def frozen():
 
 @pytest.fixture
 def citizen(make_citizen):
-    return make_citizen(contact_group=2)
+    return make_citizen(contact_group=2, phone="+4540404040")
 
 
 def assert_out_of_range(r, field):
@@ -57,6 +57,8 @@ def test_summons_three_years_ahead_is_refused_by_the_service_too(actor_a, citize
             citizen=citizen,
             conversation_type=7,
             contact_form="telefonisk",
+            location="Jobcentret, telefonmøde",
+            description="Vi ringer dig op.",
             start=start,
             end=start + timedelta(minutes=30),
         )
@@ -91,6 +93,8 @@ def test_slots_and_schedules_out_of_range(api_a, path_body):
             "contact_groups": [2],
             "jobcenter": "101",
             "phone_to_call": "+4533333333",
+            "location": "Jobcentret, telefonmøde",
+            "description": "Vi ringer dig op.",
         },
     )
     assert offer.status_code == 201, offer.content
@@ -139,6 +143,8 @@ def test_check_dates_finds_rows_stored_out_of_range(actor_a, citizen, capsys):
         citizen=citizen,
         conversation_type=7,
         contact_form="telefonisk",
+        location="Jobcentret, telefonmøde",
+        description="Vi ringer dig op.",
         start=start,
         end=start + timedelta(minutes=30),
     )

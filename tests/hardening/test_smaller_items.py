@@ -21,6 +21,8 @@ def test_two_jobcenter_caseworker_free_times_stay_on_their_jobcenters_calendar(j
     system = Actor.system("test")
     for jc, hour in ((jc_a, 10), (jc_b, 13)):
         offer = scheduling.offer_create(
+            location="Jobcentret, telefonmøde",
+            description="Vi ringer dig op.",
             actor=system,
             jobcenter=jc,
             title=f"Tid {jc.code}",
@@ -46,12 +48,14 @@ def test_two_jobcenter_caseworker_free_times_stay_on_their_jobcenters_calendar(j
 
 
 def test_hidden_caseworker_ident_never_reaches_the_citizen(make_citizen, actor_a, api_as):
-    citizen = make_citizen(contact_group=2)
+    citizen = make_citizen(contact_group=2, phone="+4540404040")
     booking = bookings.booking_summon(
         actor=actor_a,
         citizen=citizen,
         conversation_type=7,
         contact_form="telefonisk",
+        location="Jobcentret, telefonmøde",
+        description="Vi ringer dig op.",
         start=local(2026, 3, 5, 10),
         end=local(2026, 3, 5, 10, 30),
         caseworker_visible=False,

@@ -51,6 +51,8 @@ def system_slot(jc_a, cw_a):
     from samtale.scheduling import services as scheduling
 
     offer = scheduling.offer_create(
+        location="Jobcentret, telefonmøde",
+        description="Vi ringer dig op.",
         actor=Actor.system("t"),
         jobcenter=jc_a,
         title="Jobsamtale",

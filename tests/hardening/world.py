@@ -70,6 +70,8 @@ def _side(key: str, jobcenter, caseworker, akasse, name: str, hour: int) -> Side
         sms_reminders=True,
     )
     offer = scheduling.offer_create(
+        location="Jobcentret, telefonmøde",
+        description="Vi ringer dig op.",
         actor=cw,
         jobcenter=jobcenter,
         title=f"Jobsamtale {key.upper()}",
@@ -94,6 +96,8 @@ def _side(key: str, jobcenter, caseworker, akasse, name: str, hour: int) -> Side
         citizen=citizen,
         conversation_type=7,
         contact_form="telefonisk",
+        location="Jobcentret, telefonmøde",
+        description="Vi ringer dig op og taler om din jobsøgning.",
         start=local(2026, 3, 5, hour),
         end=local(2026, 3, 5, hour, 30),
     )

@@ -119,11 +119,27 @@ def document_errors(schema: dict) -> dict:
     return schema
 
 
+def local_times(node):
+    """Times of day (opening hours, a schedule's day start) are Danish wall-clock times without an
+    offset ("08:00:00"); JSON Schema's "time" format demands one, so the document calls them
+    "partial-time" (RFC 3339's name) and the responses match their schema."""
+    if isinstance(node, dict):
+        if node.get("format") == "time":
+            node["format"] = "partial-time"
+            node.setdefault("pattern", r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$")
+        for value in node.values():
+            local_times(value)
+    elif isinstance(node, list):
+        for value in node:
+            local_times(value)
+    return node
+
+
 def install(api: NinjaAPI) -> None:
     original_schema = api.get_openapi_schema
 
     def get_openapi_schema(*args, **kwargs):
-        return document_errors(original_schema(*args, **kwargs))
+        return local_times(document_errors(original_schema(*args, **kwargs)))
 
     api.get_openapi_schema = get_openapi_schema
 
