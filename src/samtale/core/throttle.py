@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import time
+from datetime import timedelta
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.db import connections, router
+from django.utils import timezone
 
 from samtale.core.errors import DomainError
 
@@ -28,37 +31,50 @@ def _key(scope: str, subject: str, window: int) -> tuple[str, int]:
     now = time.time()
     bucket = int(now // window)
     digest = hashlib.sha256(subject.encode()).hexdigest()[:32]  # no IP address or id in the cache key
-    return f"samtale:throttle:{scope}:{digest}:{bucket}", int(window - now % window) + 1
+    return f"samtale-throttle:{scope}:{digest}:{bucket}", int(window - now % window) + 1
 
 
-def count(scope: str, subject: str, *, window: int) -> tuple[int, int]:
+def _database_table() -> str | None:
+    """The table of the default cache when it is Django's database cache, else None."""
+    from django.core.cache.backends.db import DatabaseCache
+
+    backend = caches["default"]
+    return backend._table if isinstance(backend, DatabaseCache) else None
+
+
+def add(scope: str, subject: str, *, window: int) -> tuple[int, int]:
+    """Count one event; returns the count in the current window and the seconds until it ends.
+
+    On the database cache this is one statement (an upsert on the cache table, in a key space of its
+    own), not the four Django's cache API needs for add-or-increment — it sits on the booking path."""
     key, retry_after = _key(scope, subject, window)
-    return int(cache.get(key, 0)), retry_after
-
-
-def add(scope: str, subject: str, *, window: int) -> int:
-    key, _ = _key(scope, subject, window)
-    if cache.add(key, 1, timeout=window + 1):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window + 1)
-        return 1
-
-
-def check(scope: str, subject: str, *, limit: int, window: int, message: str) -> None:
-    """Refuse (429) while `subject` has reached `limit` events in the current window."""
-    if limit <= 0:
-        return
-    used, retry_after = count(scope, subject, window=window)
-    if used >= limit:
-        raise Throttled(message, retry_after=retry_after)
+    table = _database_table()
+    if table is None:
+        if cache.add(key, 1, timeout=window + 1):
+            return 1, retry_after
+        try:
+            return cache.incr(key), retry_after
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=window + 1)
+            return 1, retry_after
+    connection = connections[router.db_for_write(caches["default"].cache_model_class)]
+    table = connection.ops.quote_name(table)
+    expires = connection.ops.adapt_datetimefield_value(timezone.now() + timedelta(seconds=window + 1))
+    # The table name comes from settings (quoted); every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} (cache_key, value, expires) VALUES (%s, %s, %s) "  # noqa: S608
+        f"ON CONFLICT (cache_key) DO UPDATE SET value = CAST(CAST({table}.value AS INTEGER) + 1 AS VARCHAR(20)) "
+        "RETURNING value"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key, "1", expires])
+        return int(cursor.fetchone()[0]), retry_after
 
 
 def hit(scope: str, subject: str, *, limit: int, window: int, message: str) -> None:
-    """Count one event and refuse (429) once `subject` is over `limit` in the window."""
+    """Count one event and refuse (429, Retry-After) once `subject` is over `limit` in the window."""
     if limit <= 0:
         return
-    check(scope, subject, limit=limit, window=window, message=message)
-    add(scope, subject, window=window)
+    used, retry_after = add(scope, subject, window=window)
+    if used > limit:
+        raise Throttled(message, retry_after=retry_after)
