@@ -32,6 +32,21 @@ def world(db):
         yield make_world()
 
 
+@pytest.fixture(autouse=True)
+def keep_test_connection():
+    """Schemathesis calls the WSGI application directly, and the end of each request would close the
+    test's database connection (persistent connections on PostgreSQL) in the middle of its
+    transaction. Django's own test client disconnects the same handlers."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 def test_schemathesis_over_the_whole_api(world, capsys):
     from samtale.wsgi import application
 
