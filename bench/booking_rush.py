@@ -536,9 +536,9 @@ class RawBooker:
                     "INSERT INTO bookings_booking (public_id, created_at, updated_at, booking_number, citizen_id, "
                     'jobcenter_id, offer_id, slot_id, self_booked, status, start, "end", title, description, '
                     "conversation_type_id, contact_form_id, meeting_form, caseworker_id, caseworker_visible, location, "
-                    "address, citizen_contact, phone_to_call, who_calls, other_authority_summoned, rebooking_allowed, "
+                    "address, video_link, citizen_contact, phone_to_call, who_calls, other_authority_summoned, rebooking_allowed, "
                     "rebooking_deadline, cancellation_allowed, cancellation_deadline, created_by) VALUES "
-                    "(%s, %s, %s, %s, %s, %s, %s, %s, true, 'planned', %s, %s, 'Rush', '', %s, %s, %s, %s, true, '', '', "
+                    "(%s, %s, %s, %s, %s, %s, %s, %s, true, 'planned', %s, %s, 'Rush', '', %s, %s, %s, %s, true, '', '', '', "
                     "'', '+4570101010', 'citizen', false, true, %s, true, %s, 'borger') RETURNING id",
                     [
                         uuid.uuid4(),
