@@ -86,8 +86,8 @@ def load(db: str, count: int) -> None:
         with cur.copy(
             "COPY bookings_booking (id, public_id, created_at, updated_at, booking_number, citizen_id, jobcenter_id, "
             'self_booked, status, start, "end", title, description, conversation_type_id, contact_form_id, '
-            "meeting_form, caseworker_visible, location, address, citizen_contact, phone_to_call, who_calls, "
-            "other_authority_summoned, rebooking_allowed, cancellation_allowed, created_by) FROM STDIN"
+            "meeting_form, caseworker_visible, location, address, video_link, citizen_contact, phone_to_call, "
+            "who_calls, other_authority_summoned, rebooking_allowed, cancellation_allowed, created_by) FROM STDIN"
         ) as copy:
             for i in range(1, count + 1):
                 kind = i % 5
@@ -97,7 +97,7 @@ def load(db: str, count: int) -> None:
                     copy.write_row(
                         (i, uuid.uuid4(), now, now, f"B{i}", i, jc, True, "planned", start,
                          start + timedelta(minutes=30), "Jobsamtale", "", ctype, cform, "individual", True,
-                         "", "Jobcentervej 1", "", "", "", False, True, True, "bench")
+                         "", "Jobcentervej 1", "", "", "", "", False, True, True, "bench")
                     )  # fmt: skip
         with cur.copy(
             "COPY deadlines_deadline (id, public_id, created_at, updated_at, citizen_id, conversation_type_id, "
