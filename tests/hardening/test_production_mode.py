@@ -18,12 +18,19 @@ PRODUCTION = {
 }
 
 
+def clean_env(tmp_path) -> dict[str, str]:
+    """This process's environment without our settings — and without DJANGO_ALLOW_ASYNC_UNSAFE, which the
+    browser tests' conftest sets for Playwright: a production server never has it, and `check --deploy`
+    rightly refuses it."""
+    dropped = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {k: v for k, v in os.environ.items() if not k.startswith("SAMTALE_") and k not in dropped}
+    return {**base, "SAMTALE_DATA_DIR": str(tmp_path)}
+
+
 def samtale(tmp_path, *args, **env):
-    base = {k: v for k, v in os.environ.items() if not k.startswith("SAMTALE_") and k != "DATABASE_URL"}
-    base["SAMTALE_DATA_DIR"] = str(tmp_path)
     return subprocess.run(
         [sys.executable, "-m", "samtale.cli", *args],
-        env={**base, **env},
+        env={**clean_env(tmp_path), **env},
         capture_output=True,
         text=True,
         timeout=120,
@@ -54,15 +61,9 @@ def test_proxy_header_makes_requests_secure_and_sends_hsts(tmp_path):
         "r=Client().get('/api/v1/codes',HTTP_X_FORWARDED_PROTO='https',HTTP_HOST='samtale.example.dk');"
         "print(r.status_code, r.get('Strict-Transport-Security'), r.get('Cache-Control'))"
     )
-    base = {k: v for k, v in os.environ.items() if not k.startswith("SAMTALE_") and k != "DATABASE_URL"}
     r = subprocess.run(
         [sys.executable, "-c", code],
-        env={
-            **base,
-            **PRODUCTION,
-            "SAMTALE_DATA_DIR": str(tmp_path),
-            "DJANGO_SETTINGS_MODULE": "samtale.settings",
-        },
+        env={**clean_env(tmp_path), **PRODUCTION, "DJANGO_SETTINGS_MODULE": "samtale.settings"},
         capture_output=True,
         text=True,
         timeout=120,
