@@ -2,6 +2,7 @@
 through the bookings services, errors next to their field with the rule id, success messages that
 quote what the citizen is told, 404 outside my jobcenters."""
 
+import re
 from datetime import date
 
 import pytest
@@ -251,3 +252,18 @@ def test_r_pc_2_type_17_asks_whether_the_akasse_takes_part(wb_a, make_citizen):
     assert r.status_code == 302
     booking = Booking.objects.get(citizen=dagpenge)
     assert (booking.akasse_expected, booking.akasse_invited) == (False, False)
+
+
+def test_r_pc_2_summons_without_a_description_is_refused_next_to_the_field(wb_a, citizen):
+    r = post(wb_a, url(citizen), {**AT_A_TIME, "description": ""})
+    assert r.status_code == 200 and not Booking.objects.filter(citizen=citizen).exists()
+    assert "beskrivelse" in error_next_to(r, "id_description") and "R-PC-2" in error_next_to(r, "id_description")
+
+
+def test_r_pc_2_the_summons_form_never_calls_its_musts_optional(wb_a, citizen):
+    """Title, description and place are § 20 musts: filled in by hand, or taken from the chosen free
+    time's offer — never marked "(valgfri)"."""
+    html = wb_a.get(url(citizen)).content.decode()
+    for field in ("title", "description", "location"):
+        label = re.search(rf'<label class="form-label" for="id_{field}">(.*?)</label>', html, re.S).group(1)
+        assert "valgfri" not in label, field

@@ -123,6 +123,9 @@ class SummonForm(MeetingDetailsForm):
             self.fields[f"{what}_allowed"].initial = True
             self.fields[f"{what}_cutoff_hours"].initial = 24
             self.fields[f"{what}_cutoff_hours"].required = True
+        for name in ("title", "description", "location"):
+            self.fields[name].help_text = _("Skal udfyldes, når du ikke vælger en ledig tid (§ 20 nr. 5 og 9).")
+            self.fields[name].required_without_slot = True
         self.fields["conversation_type"].choices = _codes(ConversationType)
         self.fields["contact_form"].choices = _codes(ContactForm)
         self.slots = {str(s.public_id): s for s in slots}
@@ -227,7 +230,8 @@ class BookingChangeForm(MeetingDetailsForm):
         super().__init__(*args, **kwargs)
         self.order_fields(["contact_form"])
         self.fields["contact_form"].choices = _codes(ContactForm)
-        self.fields["title"].required = True
+        for name in ("title", "description", "location"):
+            self.fields[name].required = True
 
     @staticmethod
     def initial_for(booking) -> dict:
@@ -429,7 +433,7 @@ class HeldCorrectForm(HeldForm):
 
 class OfferForm(forms.Form):
     title = forms.CharField(label=_("Titel"), max_length=200)
-    description = forms.CharField(label=_("Beskrivelse"), required=False, widget=TEXTAREA)
+    description = forms.CharField(label=_("Beskrivelse"), widget=TEXTAREA)
     conversation_type = forms.ChoiceField(label=_("Samtaletype"), choices=())
     contact_forms = forms.MultipleChoiceField(
         label=_("Kontaktformer"), choices=(), widget=forms.CheckboxSelectMultiple
@@ -440,7 +444,7 @@ class OfferForm(forms.Form):
     meeting_form = forms.ChoiceField(
         label=_("Mødeform"), choices=(("individual", _("Individuelt")), ("joint", _("Fælles")))
     )
-    location = forms.CharField(label=_("Mødested"), required=False, max_length=200)
+    location = forms.CharField(label=_("Mødested"), max_length=200)
     address = forms.CharField(label=_("Adresse (ved personligt fremmøde)"), required=False, max_length=300)
     phone_to_call = forms.CharField(label=_("Nummer borgeren ringer til"), required=False, max_length=30)
     video_link = forms.URLField(
