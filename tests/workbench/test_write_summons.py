@@ -257,7 +257,9 @@ def test_r_pc_2_type_17_asks_whether_the_akasse_takes_part(wb_a, make_citizen):
 def test_r_pc_2_summons_without_a_description_is_refused_next_to_the_field(wb_a, citizen):
     r = post(wb_a, url(citizen), {**AT_A_TIME, "description": ""})
     assert r.status_code == 200 and not Booking.objects.filter(citizen=citizen).exists()
-    assert "beskrivelse" in error_next_to(r, "id_description") and "R-PC-2" in error_next_to(r, "id_description")
+    assert "beskrivelse" in error_next_to(r, "id_description") and "R-PC-2" in error_next_to(
+        r, "id_description"
+    )
 
 
 def test_r_pc_2_the_summons_form_never_calls_its_musts_optional(wb_a, citizen):

@@ -124,7 +124,9 @@ class SummonForm(MeetingDetailsForm):
             self.fields[f"{what}_cutoff_hours"].initial = 24
             self.fields[f"{what}_cutoff_hours"].required = True
         for name in ("title", "description", "location"):
-            self.fields[name].help_text = _("Skal udfyldes, når du ikke vælger en ledig tid (§ 20 nr. 5 og 9).")
+            self.fields[name].help_text = _(
+                "Skal udfyldes, når du ikke vælger en ledig tid (§ 20 nr. 5 og 9)."
+            )
             self.fields[name].required_without_slot = True
         self.fields["conversation_type"].choices = _codes(ConversationType)
         self.fields["contact_form"].choices = _codes(ContactForm)
