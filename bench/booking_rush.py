@@ -51,7 +51,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SRC = ROOT / "src"
 
 
 def free_port() -> int:
@@ -223,134 +222,104 @@ def main() -> int:
 
     import signal
 
-    import psycopg
+    from scratch_db import scratch_database
 
     # `kill` ends the run through `finally`, which stops the server and drops the database.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     load_start = load()
-    dbname = f"samtale_perf_rush_{os.getpid()}"
-    base = args.pg_url.rstrip("/")
-    admin_url, db_url = f"{base}/postgres", f"{base}/{dbname}"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{dbname}"')
-    env = {
-        **os.environ,
-        "DATABASE_URL": db_url,
-        "PYTHONPATH": str(SRC),
-        "DJANGO_SETTINGS_MODULE": "samtale.settings",
-        # Each bench client is one citizen firing hundreds of attempts a minute; a real rush is thousands of
-        # citizens trying a few times each. Counted as in production (the counter's cost stays in the
-        # figures), but never refusing, so phase B still has one winner a round.
-        "SAMTALE_BOOKING_ATTEMPTS_PER_CITIZEN": os.environ.get(
-            "SAMTALE_BOOKING_ATTEMPTS_PER_CITIZEN", "1000000"
-        ),
-    }
-    env.pop("SAMTALE_DEBUG", None)
-    server = None
-    out: dict = {}
-    try:
-        print(f"booking_rush: database {dbname}; migrating …", flush=True)
-        subprocess.run(
-            [sys.executable, str(ROOT / "manage.py"), "migrate", "--noinput", "-v", "0"],
-            env=env,
-            check=True,
-            cwd=ROOT,
-        )
-        os.environ.update({"DATABASE_URL": db_url, "DJANGO_SETTINGS_MODULE": "samtale.settings"})
-        sys.path.insert(0, str(SRC))
-        import django
-
-        django.setup()
-        s = seed(args)
-        from django.db import connections
-
-        connections.close_all()
-
-        port = free_port()
-        server_log = tempfile.TemporaryFile()
-        cmd = [
-            sys.executable, "-m", "samtale.cli", "run", "--no-demo", "--no-worker", "--port", str(port),
-            "--workers", str(args.workers), "--threads", str(args.threads),
-        ]  # fmt: skip
-        # A file, not a pipe: an unread pipe fills up and blocks the server.
-        server = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=server_log)
-        wait_for(port, s["tokens"][0], server, server_log)
-        print(
-            f"booking_rush: {args.clients} clients; server: {' '.join(cmd[2:])}; load {load_start}",
-            flush=True,
-        )
-        api = Api(port, s["tokens"])
-        raw = RawBooker(db_url, s)
-        n = args.clients
-
-        def phase(name: str, api_result: Result, raw_result: Result | None, **extra) -> None:
-            print(f"phase {name.upper()}:")
-            print(api_result.line("API"))
-            fig = {"api_per_s": api_result.figures()["per_s"]}
-            if raw_result is not None:
-                print(raw_result.line("raw"))
-                fig["sql_per_s"] = raw_result.figures()["per_s"]
-                fig["ratio"] = round(fig["api_per_s"] / fig["sql_per_s"], 3) if fig["sql_per_s"] else None
-                print(f"  ratio API/raw {fig['ratio']}   load {load()}")
-            fig.update({k: v for k, v in api_result.figures().items() if k != "per_s"})
-            fig.update(extra)
-            out[f"phase_{name}"] = fig
-
-        if "a" in args.phases:
-            k = args.per_client
-            api_work = [s["api_a"][i * k : (i + 1) * k] for i in range(n)]
-            raw_work = [s["raw_a"][i * k : (i + 1) * k] for i in range(n)]
-            a_api = closed_loop(api_work, api.book)
-            a_raw = closed_loop(raw_work, raw.book)
-            phase("a", a_api, a_raw, oversold=oversold(s["api_offer_a"]) + oversold(s["raw_offer_a"]))
-
-        if "b" in args.phases:
-            b_api = closed_loop([s["api_b"]] * n, api.book, barrier_each_round=True)
-            b_raw = closed_loop([s["raw_b"]] * n, raw.book, barrier_each_round=True)
-            over = oversold(s["api_offer_b"]) + oversold(s["raw_offer_b"])
-            winners = [b_api.outcomes.get("ok", 0), b_raw.outcomes.get("ok", 0)]
-            phase("b", b_api, b_raw, oversold=over, winners=winners, rounds=args.rounds)
-            if winners != [args.rounds, args.rounds]:
-                print(f"  WARNING: winners {winners}, expected {args.rounds} each (one per round)")
-
-        if "c" in args.phases:
-            slots = s["api_c"]
-
-            def attempt(k: int, rng: random.Random) -> str:
-                return api.book(rng.randrange(n), rng.choice(slots))
-
-            pool = max(64, int(args.rate * 0.5))
-            c_api = open_loop(args.rate, args.seconds, attempt, pool=pool)
-            phase("c", c_api, None, offered_rate=args.rate, oversold=oversold(s["api_offer_c"]))
-            out["phase_c"]["rate"] = out["phase_c"].pop("api_per_s")
-        raw.close()
-        out["rss_mb"] = rss_of_workers(server.pid)
-        print(f"server worker processes' RSS after the run: {out['rss_mb']} MB")
-        out["workers"] = args.workers
-        out["threads"] = args.threads
-        out["clients"] = n
-        out["load"] = [load_start, load()]
-        bad = sum(v.get("oversold", 0) for k, v in out.items() if k.startswith("phase_"))
-        print(json.dumps(out))
-        return 0 if bad == 0 else 1
-    finally:
-        if server is not None:
-            server.terminate()
-            try:
-                server.wait(30)
-            except subprocess.TimeoutExpired:
-                server.kill()
+    # Each bench client is one citizen firing hundreds of attempts a minute; a real rush is thousands of
+    # citizens trying a few times each. Counted as in production (the counter's cost stays in the
+    # figures), but never refusing, so phase B still has one winner a round.
+    attempts = os.environ.get("SAMTALE_BOOKING_ATTEMPTS_PER_CITIZEN", "1000000")
+    with scratch_database(
+        args.pg_url,
+        f"samtale_perf_rush_{os.getpid()}",
+        keep=args.keep,
+        extra_env={"SAMTALE_BOOKING_ATTEMPTS_PER_CITIZEN": attempts},
+    ) as db:
+        env = {k: v for k, v in db.env.items() if k != "SAMTALE_DEBUG"}
+        server = None
+        out: dict = {}
         try:
+            s = seed(args)
             from django.db import connections
 
             connections.close_all()
-        except Exception:
-            pass
-        if not args.keep:
-            with psycopg.connect(admin_url, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
-        else:
-            print(f"kept database {dbname}")
+
+            port = free_port()
+            server_log = tempfile.TemporaryFile()
+            cmd = [
+                sys.executable, "-m", "samtale.cli", "run", "--no-demo", "--no-worker", "--port", str(port),
+                "--workers", str(args.workers), "--threads", str(args.threads),
+            ]  # fmt: skip
+            # A file, not a pipe: an unread pipe fills up and blocks the server.
+            server = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=server_log)
+            wait_for(port, s["tokens"][0], server, server_log)
+            print(
+                f"booking_rush: {args.clients} clients; server: {' '.join(cmd[2:])}; load {load_start}",
+                flush=True,
+            )
+            api = Api(port, s["tokens"])
+            raw = RawBooker(db.url, s)
+            n = args.clients
+
+            def phase(name: str, api_result: Result, raw_result: Result | None, **extra) -> None:
+                print(f"phase {name.upper()}:")
+                print(api_result.line("API"))
+                fig = {"api_per_s": api_result.figures()["per_s"]}
+                if raw_result is not None:
+                    print(raw_result.line("raw"))
+                    fig["sql_per_s"] = raw_result.figures()["per_s"]
+                    fig["ratio"] = round(fig["api_per_s"] / fig["sql_per_s"], 3) if fig["sql_per_s"] else None
+                    print(f"  ratio API/raw {fig['ratio']}   load {load()}")
+                fig.update({k: v for k, v in api_result.figures().items() if k != "per_s"})
+                fig.update(extra)
+                out[f"phase_{name}"] = fig
+
+            if "a" in args.phases:
+                k = args.per_client
+                api_work = [s["api_a"][i * k : (i + 1) * k] for i in range(n)]
+                raw_work = [s["raw_a"][i * k : (i + 1) * k] for i in range(n)]
+                a_api = closed_loop(api_work, api.book)
+                a_raw = closed_loop(raw_work, raw.book)
+                phase("a", a_api, a_raw, oversold=oversold(s["api_offer_a"]) + oversold(s["raw_offer_a"]))
+
+            if "b" in args.phases:
+                b_api = closed_loop([s["api_b"]] * n, api.book, barrier_each_round=True)
+                b_raw = closed_loop([s["raw_b"]] * n, raw.book, barrier_each_round=True)
+                over = oversold(s["api_offer_b"]) + oversold(s["raw_offer_b"])
+                winners = [b_api.outcomes.get("ok", 0), b_raw.outcomes.get("ok", 0)]
+                phase("b", b_api, b_raw, oversold=over, winners=winners, rounds=args.rounds)
+                if winners != [args.rounds, args.rounds]:
+                    print(f"  WARNING: winners {winners}, expected {args.rounds} each (one per round)")
+
+            if "c" in args.phases:
+                slots = s["api_c"]
+
+                def attempt(k: int, rng: random.Random) -> str:
+                    return api.book(rng.randrange(n), rng.choice(slots))
+
+                pool = max(64, int(args.rate * 0.5))
+                c_api = open_loop(args.rate, args.seconds, attempt, pool=pool)
+                phase("c", c_api, None, offered_rate=args.rate, oversold=oversold(s["api_offer_c"]))
+                out["phase_c"]["rate"] = out["phase_c"].pop("api_per_s")
+            raw.close()
+            out["rss_mb"] = rss_of_workers(server.pid)
+            print(f"server worker processes' RSS after the run: {out['rss_mb']} MB")
+            out["workers"] = args.workers
+            out["threads"] = args.threads
+            out["clients"] = n
+            out["load"] = [load_start, load()]
+            bad = sum(v.get("oversold", 0) for k, v in out.items() if k.startswith("phase_"))
+            print(json.dumps(out))
+            return 0 if bad == 0 else 1
+        finally:
+            if server is not None:
+                server.terminate()
+                try:
+                    server.wait(30)
+                except subprocess.TimeoutExpired:
+                    server.kill()
 
 
 def rss_of_workers(pid: int) -> list[float]:

@@ -29,14 +29,9 @@ import gc
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from datetime import timedelta
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-SRC = ROOT / "src"
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -56,30 +51,11 @@ def main() -> int:
 
     import signal
 
-    import psycopg
+    from scratch_db import scratch_database
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     load_start = [round(x, 2) for x in os.getloadavg()]
-    dbname = f"samtale_perf_month_{os.getpid()}"
-    base = args.pg_url.rstrip("/")
-    admin_url, db_url = f"{base}/postgres", f"{base}/{dbname}"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{dbname}"')
-    try:
-        env = {**os.environ, "DATABASE_URL": db_url, "PYTHONPATH": str(SRC)}
-        env["DJANGO_SETTINGS_MODULE"] = "samtale.settings"
-        print(f"month_view: database {dbname}; migrating …", flush=True)
-        subprocess.run(
-            [sys.executable, str(ROOT / "manage.py"), "migrate", "--noinput", "-v", "0"],
-            env=env,
-            check=True,
-            cwd=ROOT,
-        )
-        os.environ.update({"DATABASE_URL": db_url, "DJANGO_SETTINGS_MODULE": "samtale.settings"})
-        sys.path.insert(0, str(SRC))
-        import django
-
-        django.setup()
+    with scratch_database(args.pg_url, f"samtale_perf_month_{os.getpid()}", keep=args.keep):
         t0 = time.monotonic()
         world = seed(args)
         print(f"month_view: seeded {args.slots} free times in {time.monotonic() - t0:.0f} s", flush=True)
@@ -88,18 +64,6 @@ def main() -> int:
         out["slots"] = args.slots
         print(json.dumps(out))
         return 0
-    finally:
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:
-            pass
-        if not args.keep:
-            with psycopg.connect(admin_url, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
-        else:
-            print(f"kept database {dbname}")
 
 
 def seed(args) -> dict:

@@ -38,7 +38,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SRC = ROOT / "src"
 SECRET = "bench-hemmelighed-0123456789"
 
 
@@ -125,6 +124,7 @@ def seed(clients: int, slots: int):
         jobcenter=jobcenter,
         title="Telefonsamtale",
         description="Benchmark",
+        location="Jobcenter Webhook-bench",
         conversation_type=12,
         contact_forms=["telefonisk"],
         contact_groups=[6],
@@ -169,139 +169,117 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
 
-    import psycopg
+    from scratch_db import scratch_database
 
-    dbname = f"samtale_bench_webhooks_{os.getpid()}"
-    base = args.pg_url.rstrip("/")
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{dbname}"')
-    env = {**os.environ, "DATABASE_URL": f"{base}/{dbname}", "PYTHONPATH": str(SRC)}
-    env["DJANGO_SETTINGS_MODULE"] = "samtale.settings"
-    worker = None
-    log = tempfile.TemporaryFile()
-    try:
-        print(f"webhooks: database {dbname}; migrating …", flush=True)
-        subprocess.run(
-            [sys.executable, "-m", "samtale.cli", "migrate", "--noinput", "-v", "0"],
-            env=env,
-            check=True,
-            cwd=ROOT,
-        )
-        os.environ.update({k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")})
-        sys.path.insert(0, str(SRC))
-        import django
-
-        django.setup()
-        from django.db import connections
-
-        from samtale.core.actors import Actor
-        from samtale.reporting.models import ReportEvent
-        from samtale.reporting.services import webhook_create
-
-        citizens, slots = seed(args.clients, args.slots)
-        receiver = Receiver()
-        admin = Actor(kind="admin", label="bench")
-
-        # 1. throughput: a backlog of events, one worker
-        now = datetime.now(UTC)
-        ReportEvent.objects.bulk_create(
-            [
-                ReportEvent(
-                    kind="bench.event", occurred_at=now, citizen=citizens[i % len(citizens)], payload={"n": i}
-                )
-                for i in range(args.events)
-            ],
-            batch_size=5000,
-        )
-        total = ReportEvent.objects.count()
-        webhook_create(actor=admin, url=receiver.url, feed="dfdg", secret=SECRET)
-        t0 = time.perf_counter()
-        worker = start_worker(env, args.batch_size, log)
-        if not wait_for(lambda: receiver.count() >= total, 600):
-            print("webhooks: the worker did not deliver the backlog in 10 minutes", file=sys.stderr)
-            return 1
-        seconds = time.perf_counter() - t0
-        print(
-            f"throughput: {total} events in {seconds:.2f} s = {total / seconds:.0f} events/s "
-            f"({receiver.pushes} pushes of ≤{args.batch_size}, {receiver.pushes / seconds:.1f} pushes/s, "
-            f"worker start-up included; bad signatures {receiver.bad})",
-            flush=True,
-        )
-
-        # 2. lag under a booking rush, the worker running on
-        from samtale.bookings.services import booking_self_book
-        from samtale.core.errors import DomainError
-
-        before = receiver.count()
-        free = list(slots)
-        random.Random(7).shuffle(free)
-        lock = threading.Lock()
-        booked = errors = 0
-
-        def citizen_rushes(citizen) -> None:
-            nonlocal booked, errors
-            actor = Actor.for_citizen(citizen)
-            try:
-                while True:
-                    with lock:
-                        if not free:
-                            return
-                        slot = free.pop()
-                    try:
-                        booking_self_book(actor=actor, slot=slot)
-                        with lock:
-                            booked += 1
-                    except DomainError:
-                        with lock:
-                            errors += 1
-            finally:
-                connections.close_all()
-
-        threads = [threading.Thread(target=citizen_rushes, args=(c,)) for c in citizens]
-        rush_start = time.time()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        rush_end = time.time()
-        expected = ReportEvent.objects.count()
-        wait_for(lambda: receiver.count() >= expected, 120)
-        drained = time.time()
-        with receiver.lock:
-            lags = [
-                arrived - datetime.fromisoformat(occurred.replace("Z", "+00:00")).timestamp()
-                for position, (arrived, occurred) in receiver.arrivals.items()
-                if arrived >= rush_start
-            ]
-        rush_events = expected - before
-        print(
-            f"rush: {args.clients} citizens booked {booked} free times ({errors} refused) in "
-            f"{rush_end - rush_start:.2f} s = {booked / (rush_end - rush_start):.0f} bookings/s, "
-            f"{rush_events} events = {rush_events / (rush_end - rush_start):.0f} events/s written",
-            flush=True,
-        )
-        print(
-            f"lag (occurred_at → received): p50 {percentile(lags, 50) * 1000:.0f} ms, "
-            f"p95 {percentile(lags, 95) * 1000:.0f} ms, p99 {percentile(lags, 99) * 1000:.0f} ms, "
-            f"max {max(lags) * 1000:.0f} ms; all delivered {drained - rush_end:.2f} s after the last booking; "
-            f"received {receiver.count()} of {expected}",
-            flush=True,
-        )
-        print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        return 0
-    finally:
-        if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=30)
+    with scratch_database(args.pg_url, f"samtale_bench_webhooks_{os.getpid()}", keep=args.keep) as db:
+        env = db.env
+        worker = None
+        log = tempfile.TemporaryFile()
         try:
             from django.db import connections
 
-            connections.close_all()
-        except Exception:  # noqa: S110 - django may not be set up yet
-            pass
-        if not args.keep:
-            with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+            from samtale.core.actors import Actor
+            from samtale.reporting.models import ReportEvent
+            from samtale.reporting.services import webhook_create
+
+            citizens, slots = seed(args.clients, args.slots)
+            receiver = Receiver()
+            admin = Actor(kind="admin", label="bench")
+
+            # 1. throughput: a backlog of events, one worker
+            now = datetime.now(UTC)
+            ReportEvent.objects.bulk_create(
+                [
+                    ReportEvent(
+                        kind="bench.event",
+                        occurred_at=now,
+                        citizen=citizens[i % len(citizens)],
+                        payload={"n": i},
+                    )
+                    for i in range(args.events)
+                ],
+                batch_size=5000,
+            )
+            total = ReportEvent.objects.count()
+            webhook_create(actor=admin, url=receiver.url, feed="dfdg", secret=SECRET)
+            t0 = time.perf_counter()
+            worker = start_worker(env, args.batch_size, log)
+            if not wait_for(lambda: receiver.count() >= total, 600):
+                print("webhooks: the worker did not deliver the backlog in 10 minutes", file=sys.stderr)
+                return 1
+            seconds = time.perf_counter() - t0
+            print(
+                f"throughput: {total} events in {seconds:.2f} s = {total / seconds:.0f} events/s "
+                f"({receiver.pushes} pushes of ≤{args.batch_size}, {receiver.pushes / seconds:.1f} pushes/s, "
+                f"worker start-up included; bad signatures {receiver.bad})",
+                flush=True,
+            )
+
+            # 2. lag under a booking rush, the worker running on
+            from samtale.bookings.services import booking_self_book
+            from samtale.core.errors import DomainError
+
+            before = receiver.count()
+            free = list(slots)
+            random.Random(7).shuffle(free)
+            lock = threading.Lock()
+            booked = errors = 0
+
+            def citizen_rushes(citizen) -> None:
+                nonlocal booked, errors
+                actor = Actor.for_citizen(citizen)
+                try:
+                    while True:
+                        with lock:
+                            if not free:
+                                return
+                            slot = free.pop()
+                        try:
+                            booking_self_book(actor=actor, slot=slot)
+                            with lock:
+                                booked += 1
+                        except DomainError:
+                            with lock:
+                                errors += 1
+                finally:
+                    connections.close_all()
+
+            threads = [threading.Thread(target=citizen_rushes, args=(c,)) for c in citizens]
+            rush_start = time.time()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            rush_end = time.time()
+            expected = ReportEvent.objects.count()
+            wait_for(lambda: receiver.count() >= expected, 120)
+            drained = time.time()
+            with receiver.lock:
+                lags = [
+                    arrived - datetime.fromisoformat(occurred.replace("Z", "+00:00")).timestamp()
+                    for position, (arrived, occurred) in receiver.arrivals.items()
+                    if arrived >= rush_start
+                ]
+            rush_events = expected - before
+            print(
+                f"rush: {args.clients} citizens booked {booked} free times ({errors} refused) in "
+                f"{rush_end - rush_start:.2f} s = {booked / (rush_end - rush_start):.0f} bookings/s, "
+                f"{rush_events} events = {rush_events / (rush_end - rush_start):.0f} events/s written",
+                flush=True,
+            )
+            print(
+                f"lag (occurred_at → received): p50 {percentile(lags, 50) * 1000:.0f} ms, "
+                f"p95 {percentile(lags, 95) * 1000:.0f} ms, p99 {percentile(lags, 99) * 1000:.0f} ms, "
+                f"max {max(lags) * 1000:.0f} ms; all delivered {drained - rush_end:.2f} s after the last booking; "
+                f"received {receiver.count()} of {expected}",
+                flush=True,
+            )
+            print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+            return 0
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=30)
 
 
 if __name__ == "__main__":
