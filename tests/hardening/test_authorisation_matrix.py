@@ -92,6 +92,17 @@ def _call(client: Client, method: str, path: str, body, headers: dict):
 
 def test_authorisation_matrix(world, capsys):
     unexpected, pairs, ok = [], 0, 0
+
+    def check(client, role, route, side_key, path, body, headers, allowed) -> None:
+        nonlocal pairs, ok
+        r = _call(client, route.method, path, body, headers)
+        pairs += 1
+        ok += 200 <= r.status_code < 300
+        assert r.status_code < 500, f"{route} as {role}: {r.status_code}"
+        why = _judge(world, role, route, side_key, r.status_code, r.content.decode(errors="replace"), allowed)
+        if why:
+            unexpected.append(f"{role} {route} [{side_key}] → {r.status_code}: {why}")
+
     client = Client()
     for route in routes.api_routes():
         queried = any(p.get("in") == "query" for p in route.operation.get("parameters", []))
@@ -105,21 +116,8 @@ def test_authorisation_matrix(world, capsys):
             for role in ROLES:
                 token = world.tokens[role]
                 headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
-                r = _call(client, route.method, path, body, headers)
-                pairs += 1
-                ok += 200 <= r.status_code < 300
-                assert r.status_code < 500, f"{route} as {role}: {r.status_code}"
-                why = _judge(
-                    world,
-                    role,
-                    route,
-                    side_key,
-                    r.status_code,
-                    r.content.decode(errors="replace"),
-                    api_family_allowed(role, route.template),
-                )
-                if why:
-                    unexpected.append(f"{role} {route} [{side_key}] → {r.status_code}: {why}")
+                allowed = api_family_allowed(role, route.template)
+                check(client, role, route, side_key, path, body, headers, allowed)
 
     sessions = {"anonymous": Client()}
     sessions["citizen_a"] = login_client(world.a.citizen)
@@ -132,22 +130,10 @@ def test_authorisation_matrix(world, capsys):
     for route in page_routes:
         for side_key in _sides(route):
             path = routes.fill(route, world.side(side_key or "a"))
+            body = {} if route.method == "POST" else None
             for role in PAGE_ROLES:
-                r = _call(sessions[role], route.method, path, {} if route.method == "POST" else None, {})
-                pairs += 1
-                ok += 200 <= r.status_code < 300
-                assert r.status_code < 500, f"{route} as {role}: {r.status_code}"
-                why = _judge(
-                    world,
-                    role,
-                    route,
-                    side_key,
-                    r.status_code,
-                    r.content.decode(errors="replace"),
-                    page_family_allowed(role, route.template),
-                )
-                if why:
-                    unexpected.append(f"{role} {route} [{side_key}] → {r.status_code}: {why}")
+                allowed = page_family_allowed(role, route.template)
+                check(sessions[role], role, route, side_key, path, body, {}, allowed)
 
     with capsys.disabled():
         print(
