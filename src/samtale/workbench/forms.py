@@ -22,6 +22,7 @@ from samtale.codes.models import (
 )
 from samtale.core import clock
 from samtale.core.errors import DomainError
+from samtale.scheduling.services import OFFER_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -482,6 +483,24 @@ class OfferForm(forms.Form):
         data["conversation_type"] = int(data["conversation_type"])
         data["contact_groups"] = [int(c) for c in data["contact_groups"]]
         return data
+
+    def changes(self) -> dict:
+        """What `offer_update` takes: only the fields the caseworker changed (the jobcenter never)."""
+        return {k: v for k, v in self.service_kwargs().items() if k in self.changed_data and k != "jobcenter"}
+
+    @staticmethod
+    def initial_for(offer) -> dict:
+        initial = {
+            name: getattr(offer, name)
+            for name in OFFER_FIELDS
+            if name not in ("contact_forms", "contact_groups")
+        }
+        initial.update(
+            conversation_type=str(offer.conversation_type.code),
+            contact_forms=[f.code for f in offer.contact_forms.all()],
+            contact_groups=[str(g.code) for g in offer.contact_groups.all()],
+        )
+        return initial
 
 
 WEEKDAYS = [(0, _("Mandag")), (1, _("Tirsdag")), (2, _("Onsdag")), (3, _("Torsdag")), (4, _("Fredag"))]

@@ -53,23 +53,10 @@ def offer_new(request):
 def offer_edit(request, offer_id):
     actor = request.actor
     offer = offer_get(actor, offer_id)
-    initial = {
-        name: getattr(offer, name)
-        for name in services.OFFER_FIELDS
-        if name not in ("contact_forms", "contact_groups")
-    }
-    initial.update(
-        conversation_type=str(offer.conversation_type.code),
-        contact_forms=[f.code for f in offer.contact_forms.all()],
-        contact_groups=[str(g.code) for g in offer.contact_groups.all()],
-    )
-    form = OfferForm(request.POST or None, initial=initial)
+    form = OfferForm(request.POST or None, initial=OfferForm.initial_for(offer))
     if request.method == "POST" and form.is_valid():
-        changes = {
-            k: v for k, v in form.service_kwargs().items() if k in form.changed_data and k != "jobcenter"
-        }
         try:
-            services.offer_update(actor=actor, offer=offer, **changes)
+            services.offer_update(actor=actor, offer=offer, **form.changes())
         except DomainError as error:
             form_error(form, error)
         else:
