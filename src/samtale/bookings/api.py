@@ -8,6 +8,7 @@ from uuid import UUID
 from ninja import Field, Query, Router, Schema
 
 from samtale.api.auth import require
+from samtale.api.render import LocalTimes, json_response, moment_text
 from samtale.bookings import selectors, services
 from samtale.bookings.models import Booking
 from samtale.citizens.selectors import citizen_get
@@ -399,34 +400,52 @@ def me_bookable_slots(request, filters: Query[BookableFilter]):
         date_from=filters.date_from,
         date_to=filters.date_to,
     )
-    # Plain rows, not models: a month of a big jobcenter is thousands of free times.
+    # Plain rows written straight to JSON (api.render): a month of a big jobcenter is thousands of
+    # free times. The keys are BookableSlotOut's, in its order.
     rows = found.slots.values_list(
-        "public_id", "start", "end", "capacity", "booked", "offer_id", "caseworker__name"
+        "public_id",
+        moment_text("start"),
+        moment_text("end"),
+        "capacity",
+        "booked",
+        "offer_id",
+        "caseworker__name",
     )
     offers = {pk: bookable_offer_out(o) for pk, o in found.offers.items()}
     visible = {pk: o.caseworker_visible for pk, o in found.offers.items()}
+    local = LocalTimes()
     slots, days, used = [], {}, {}
     for public_id, start, end, capacity, booked, offer_id, caseworker_name in rows:
         offer = offers[offer_id]
         used[offer_id] = offer
-        start = clock.local(start)
+        start, day = local(start)
         slots.append(
             {
-                **offer,
                 "id": public_id,
                 "offer": offer["id"],
+                "title": offer["title"],
+                "description": offer["description"],
+                "conversation_type": offer["conversation_type"],
+                "conversation_type_label": offer["conversation_type_label"],
+                "meeting_form": offer["meeting_form"],
+                "fulfils_deadline": offer["fulfils_deadline"],
                 "start": start,
-                "end": clock.local(end),
+                "end": local(end)[0],
                 "free": capacity - booked,
+                "location": offer["location"],
+                "address": offer["address"],
+                "contact_forms": offer["contact_forms"],
                 "caseworker_name": caseworker_name if visible[offer_id] else None,
             }
         )
-        days[start.date()] = days.get(start.date(), 0) + 1
-    return {
-        "slots": slots,
-        "days": [{"date": d, "count": n} for d, n in days.items()],
-        "offers": list(used.values()),
-    }
+        days[day] = days.get(day, 0) + 1
+    return json_response(
+        {
+            "slots": slots,
+            "days": [{"date": d, "count": n} for d, n in days.items()],
+            "offers": list(used.values()),
+        }
+    )
 
 
 @router.get("/me/bookings", response=list[BookingOut], tags=ME)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.db.models import Q
+
 from samtale.core import audit, clock
 from samtale.core.actors import Actor
 from samtale.core.errors import InvalidInput, NotFound
@@ -67,59 +69,18 @@ def offer_slots(offer: MeetingOffer, *, date_from: date | None = None, date_to: 
     return qs
 
 
-def _caseworker_calendar(caseworker, date_from: date, date_to: date) -> dict:
-    """A caseworker's day or week: planned conversations and free times, by start."""
-    from samtale.bookings.models import Booking, BookingStatus
-
-    lo, hi = clock.start_of_day(date_from), clock.end_of_day(date_to)
-    return {
-        "bookings": list(
-            Booking.objects.filter(
-                caseworker=caseworker, status=BookingStatus.PLANNED, start__gte=lo, start__lt=hi
-            )
-            .select_related("citizen", "caseworker", "conversation_type", "contact_form")
-            .order_by("start")
-        ),
-        "slots": list(
-            Slot.objects.filter(caseworker=caseworker, start__gte=lo, start__lt=hi)
-            .select_related("offer", "caseworker")
-            .order_by("start")
-        ),
-    }
-
-
-def _jobcenter_calendar(jobcenter, date_from: date, date_to: date) -> dict:
-    """A jobcenter's day or week."""
-    from samtale.bookings.models import Booking, BookingStatus
-
-    lo, hi = clock.start_of_day(date_from), clock.end_of_day(date_to)
-    return {
-        "bookings": list(
-            Booking.objects.filter(
-                jobcenter=jobcenter, status=BookingStatus.PLANNED, start__gte=lo, start__lt=hi
-            )
-            .select_related("citizen", "caseworker", "conversation_type", "contact_form")
-            .order_by("start")
-        ),
-        "slots": list(
-            Slot.objects.filter(offer__jobcenter=jobcenter, start__gte=lo, start__lt=hi)
-            .select_related("offer", "caseworker")
-            .order_by("start")
-        ),
-    }
-
-
-def calendar(
+def _calendar_filters(
     actor: Actor,
     *,
-    caseworker_ident: str | None = None,
-    jobcenter_code: str | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-) -> dict:
-    """A jobcenter's, or a caseworker's (default: the actor's own), day or week: planned conversations
-    and free times. Only jobcenters and caseworkers of the actor's jobcenters (NotFound otherwise), and
-    only citizens the actor may see are named."""
+    caseworker_ident: str | None,
+    jobcenter_code: str | None,
+    date_from: date | None,
+    date_to: date | None,
+) -> tuple[Q, Q]:
+    """Which planned conversations and which free times a calendar shows: a jobcenter's, or a
+    caseworker's (default: the actor's own), for a day or a week (1–63 days). Only jobcenters and
+    caseworkers of the actor's jobcenters (NotFound otherwise)."""
+    from samtale.bookings.models import BookingStatus
     from samtale.organisations.models import Caseworker, Jobcenter
 
     date_from = date_from or clock.today()
@@ -132,7 +93,7 @@ def calendar(
         jobcenter = Jobcenter.objects.filter(code=jobcenter_code).first()
         if jobcenter is None or not (actor.sees_all_jobcenters or jobcenter.pk in actor.jobcenter_ids):
             raise NotFound("Jobcentret findes ikke.", code="jobcenter_not_found")
-        data = _jobcenter_calendar(jobcenter, date_from, date_to)
+        bookings, slots = Q(jobcenter=jobcenter), Q(offer__jobcenter=jobcenter)
     else:
         ident = caseworker_ident or (actor.caseworker.ident if actor.caseworker else None)
         caseworker = Caseworker.objects.filter(ident=ident or "").first()
@@ -140,14 +101,100 @@ def calendar(
             actor.sees_all_jobcenters or caseworker.jobcenters.filter(pk__in=actor.jobcenter_ids).exists()
         ):
             raise NotFound("Sagsbehandleren findes ikke.", code="caseworker_not_found")
-        data = _caseworker_calendar(caseworker, date_from, date_to)
+        bookings, slots = Q(caseworker=caseworker), Q(caseworker=caseworker)
         # A caseworker of two jobcenters has both jobcenters' meetings and free times; a viewer sees
         # only those of the jobcenters they work for (issue 12, item 7).
         if not actor.sees_all_jobcenters:
-            data["bookings"] = [b for b in data["bookings"] if b.jobcenter_id in actor.jobcenter_ids]
-            data["slots"] = [s for s in data["slots"] if s.offer.jobcenter_id in actor.jobcenter_ids]
+            bookings &= Q(jobcenter_id__in=actor.jobcenter_ids)
+            slots &= Q(offer__jobcenter_id__in=actor.jobcenter_ids)
+    during = Q(start__gte=clock.start_of_day(date_from), start__lt=clock.end_of_day(date_to))
+    return bookings & during & Q(status=BookingStatus.PLANNED), slots & during
+
+
+def calendar(
+    actor: Actor,
+    *,
+    caseworker_ident: str | None = None,
+    jobcenter_code: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> dict:
+    """A jobcenter's, or a caseworker's (default: the actor's own), day or week: planned conversations
+    and free times, by start (see `_calendar_filters`). Only citizens the actor may see are named."""
+    from samtale.bookings.models import Booking
+
+    bookings, slots = _calendar_filters(
+        actor,
+        caseworker_ident=caseworker_ident,
+        jobcenter_code=jobcenter_code,
+        date_from=date_from,
+        date_to=date_to,
+    )
+    data = {
+        "bookings": list(
+            Booking.objects.filter(bookings)
+            .select_related("citizen", "caseworker", "conversation_type", "contact_form")
+            .order_by("start", "id")
+        ),
+        "slots": list(
+            Slot.objects.filter(slots).select_related("offer", "caseworker").order_by("start", "id")
+        ),
+    }
     audit.record_many(actor, "citizen.list", [b.citizen_id for b in data["bookings"]], purpose="kalender")
     return data
+
+
+# The calendar's columns as plain rows (`calendar_rows`), for answers of thousands of entries.
+CALENDAR_BOOKING_COLUMNS = (
+    "public_id",
+    "start",
+    "end",
+    "title",
+    "caseworker__ident",
+    "booking_number",
+    "citizen__public_id",
+    "citizen__name",
+    "status",
+    "citizen_id",
+)
+CALENDAR_SLOT_COLUMNS = (
+    "public_id",
+    "start",
+    "end",
+    "offer__title",
+    "caseworker__ident",
+    "capacity",
+    "booked",
+    "status",
+)
+
+
+def calendar_rows(
+    actor: Actor,
+    *,
+    caseworker_ident: str | None = None,
+    jobcenter_code: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> tuple[list[tuple], list[tuple]]:
+    """The same calendar as `calendar`, as tuples of CALENDAR_BOOKING_COLUMNS and CALENDAR_SLOT_COLUMNS
+    by start: a jobcenter's week is thousands of free times, and model instances cost more than the
+    query."""
+    from samtale.bookings.models import Booking
+
+    bookings, slots = _calendar_filters(
+        actor,
+        caseworker_ident=caseworker_ident,
+        jobcenter_code=jobcenter_code,
+        date_from=date_from,
+        date_to=date_to,
+    )
+    booking_rows = list(
+        Booking.objects.filter(bookings).order_by("start", "id").values_list(*CALENDAR_BOOKING_COLUMNS)
+    )
+    slot_rows = list(Slot.objects.filter(slots).order_by("start", "id").values_list(*CALENDAR_SLOT_COLUMNS))
+    audit.record_many(actor, "citizen.list", [row[-1] for row in booking_rows], purpose="kalender")
+    return booking_rows, slot_rows
 
 
 def caseworker_free_slots(
