@@ -45,14 +45,16 @@ class LocalTimes:
     converted once per answer: the free times of a month share a few hundred starts and ends."""
 
     def __init__(self):
-        self._seen: dict[datetime | str, tuple[str, date]] = {}
+        self._seen: dict[datetime | str, tuple[str, date, datetime]] = {}
 
-    def __call__(self, moment: datetime | str) -> tuple[str, date]:
+    def __call__(self, moment: datetime | str) -> tuple[str, date, datetime]:
+        """The API's text for `moment`, its Copenhagen day, and the moment itself (a UTC datetime)."""
         found = self._seen.get(moment)
         if found is None:
             parsed = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
-            local = clock.local(parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC))
-            found = self._seen[moment] = (_api_text(local), local.date())
+            parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+            local = clock.local(parsed)
+            found = self._seen[moment] = (_api_text(local), local.date(), parsed)
         return found
 
     def text(self, moment: datetime | str | None) -> str | None:

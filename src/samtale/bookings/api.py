@@ -418,7 +418,7 @@ def me_bookable_slots(request, filters: Query[BookableFilter]):
     for public_id, start, end, capacity, booked, offer_id, caseworker_name in rows:
         offer = offers[offer_id]
         used[offer_id] = offer
-        start, day = local(start)
+        start, day, _ = local(start)
         slots.append(
             {
                 "id": public_id,

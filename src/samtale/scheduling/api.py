@@ -2,7 +2,6 @@
 schedule, withdrawing a slot. A caseworker reaches only their jobcenters' offers (404 otherwise)."""
 
 from datetime import datetime, time
-from operator import itemgetter
 from uuid import UUID
 
 from ninja import Field, Query, Router, Schema
@@ -335,5 +334,5 @@ def calendar(request, filters: Query[CalendarFilter]):
         )
         for public_id, start, end, title, caseworker, capacity, booked, status in slots
     ]
-    entries.sort(key=itemgetter(0, 1))
+    entries.sort(key=lambda entry: (local(entry[0])[2], entry[1]))
     return json_response([entry for _, _, entry in entries])

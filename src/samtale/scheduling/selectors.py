@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django.db.models import Q
 
+from samtale.api.render import moment_text
 from samtale.core import audit, clock
 from samtale.core.actors import Actor
 from samtale.core.errors import InvalidInput, NotFound
@@ -147,8 +148,8 @@ def calendar(
 # The calendar's columns as plain rows (`calendar_rows`), for answers of thousands of entries.
 CALENDAR_BOOKING_COLUMNS = (
     "public_id",
-    "start",
-    "end",
+    moment_text("start"),
+    moment_text("end"),
     "title",
     "caseworker__ident",
     "booking_number",
@@ -159,8 +160,8 @@ CALENDAR_BOOKING_COLUMNS = (
 )
 CALENDAR_SLOT_COLUMNS = (
     "public_id",
-    "start",
-    "end",
+    moment_text("start"),
+    moment_text("end"),
     "offer__title",
     "caseworker__ident",
     "capacity",
@@ -178,8 +179,8 @@ def calendar_rows(
     date_to: date | None = None,
 ) -> tuple[list[tuple], list[tuple]]:
     """The same calendar as `calendar`, as tuples of CALENDAR_BOOKING_COLUMNS and CALENDAR_SLOT_COLUMNS
-    by start: a jobcenter's week is thousands of free times, and model instances cost more than the
-    query."""
+    by start (times as `api.render.moment_text`): a jobcenter's week is thousands of free times, and
+    model instances cost more than the query."""
     from samtale.bookings.models import Booking
 
     bookings, slots = _calendar_filters(
