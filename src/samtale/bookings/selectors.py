@@ -252,6 +252,12 @@ class Bookable:
     slots: QuerySet
     # R-DL-18: the family a citizen who does not book freely is limited to (their deadline's), or "".
     only_family: str = ""
+    # The citizen's jobcenter today, when it was read (callers that show it need not read it again).
+    jobcenter: object | None = None
+
+
+# `bookable(open_deadline=…)` not given: it reads the open deadline itself.
+UNREAD = object()
 
 
 def bookable(
@@ -261,6 +267,7 @@ def bookable(
     fulfils_deadline: bool | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
+    open_deadline=UNREAD,
 ) -> Bookable:
     """R-PC-11 in one query per page: published, not full, of an active offer of the citizen's current
     jobcenter for the citizen's current contact group, later than the offer's minimum notice, not on a
@@ -269,7 +276,8 @@ def bookable(
     self-book (contact group, or an absence that takes it away — R-DL-16).
 
     The per-offer rules (notice, horizon) become one time range per offer; the absences, ranges the
-    free times may not start in. The same rules answer a single free time in `slot_refusal`."""
+    free times may not start in. The same rules answer a single free time in `slot_refusal`. A caller
+    that has read `deadline_open_for(citizen, today)` already passes it as `open_deadline`."""
     from samtale.citizens.selectors import jobcenter_on
     from samtale.deadlines import rules as deadline_rules
     from samtale.deadlines.selectors import deadline_open_for
@@ -290,10 +298,11 @@ def bookable(
     jobcenter = jobcenter_on(citizen, today)
     if jobcenter is None:
         return nothing
+    nothing.jobcenter = jobcenter
     if date_to is None:
         date_to = (date_from or today) + timedelta(days=DEFAULT_WINDOW_DAYS)
     offers_qs = MeetingOffer.objects.filter(active=True, jobcenter=jobcenter, contact_groups=group)
-    deadline = deadline_open_for(citizen, today)
+    deadline = deadline_open_for(citizen, today) if open_deadline is UNREAD else open_deadline
     if fulfils_deadline is True:
         offers_qs = offers_qs.filter(fulfils_deadline=True).exclude(conversation_type__family="")
         if deadline is not None and deadline.conversation_type.family:
@@ -329,7 +338,7 @@ def bookable(
     )
     if away:
         slots = slots.exclude(away)
-    return Bookable(offers, slots.order_by("start", "id"), only_family)
+    return Bookable(offers, slots.order_by("start", "id"), only_family, jobcenter)
 
 
 def slot_refusal(

@@ -29,18 +29,20 @@ from samtale.citizens.selectors import jobcenter_on
 from samtale.core import clock
 from samtale.core.errors import DomainError, NotFound
 from samtale.core.identity import citizen_required
+from samtale.deadlines.selectors import deadline_open_for
 from samtale.messaging.ics import booking_ics
 from samtale.portal import presenters
 from samtale.portal.forms import CancelForm
 from samtale.scheduling.models import Slot
 
 
-def _ctx(request, **extra) -> dict:
+def _ctx(request, jobcenter=None, **extra) -> dict:
+    """What every page shows; `jobcenter`: the citizen's today, when the caller has read it."""
     citizen = request.actor.citizen
     return {
         "citizen": citizen,
         "section": "meetings",
-        "jobcenter": jobcenter_on(citizen, clock.today()),
+        "jobcenter": jobcenter or jobcenter_on(citizen, clock.today()),
         **extra,
     }
 
@@ -112,22 +114,34 @@ class _Flow:
         params = request.POST if request.method == "POST" else request.GET
         self.citizen = request.actor.citizen
         self.now, self.today = clock.now(), clock.today()
-        self.deadline = presenters.active_deadline(self.citizen, self.today)
+        open_deadline = deadline_open_for(self.citizen, self.today)
+        self.deadline = presenters.deadline_if_active(open_deadline)
         self.with_deadline = params.get("frist") == "1" and self.deadline is not None
         # R-NT-9: "med frist" offers only what fulfils the deadline; "Book møde med jobcentret" only
         # what does not; without an active deadline, everything the citizen may book.
         fulfils = True if self.with_deadline else (False if self.deadline else None)
-        self.bookable = bookable(self.citizen, now=self.now, fulfils_deadline=fulfils)
+        self.bookable = bookable(
+            self.citizen, now=self.now, fulfils_deadline=fulfils, open_deadline=open_deadline
+        )
         if self.bookable.only_family and self.deadline is not None and not self.with_deadline:
             # R-DL-18: a citizen who books only because of the deadline always books "med frist".
             self.with_deadline = True
-            self.bookable = bookable(self.citizen, now=self.now, fulfils_deadline=True)
-        # Which offers have a free time at all: one small query, not every free time of every offer.
-        having = set(self.bookable.slots.order_by().values_list("offer_id", flat=True).distinct())
+            self.bookable = bookable(
+                self.citizen, now=self.now, fulfils_deadline=True, open_deadline=open_deadline
+            )
+        # Which offers have a free time at all, and the first and last of each (the calendar's
+        # months): one small query, not every free time of every offer.
+        spans = {
+            offer_id: (first, last)
+            for offer_id, first, last in self.bookable.slots.order_by()
+            .values_list("offer_id")
+            .annotate(first=Min("start"), last=Max("start"))
+        }
         self.offers = sorted(
-            (o for pk, o in self.bookable.offers.items() if pk in having), key=lambda o: (o.title, o.pk)
+            (o for pk, o in self.bookable.offers.items() if pk in spans), key=lambda o: (o.title, o.pk)
         )
         self.offer = next((o for o in self.offers if str(o.public_id) == params.get("tilbud", "")), None)
+        self.offer_span = spans.get(self.offer.pk) if self.offer else None
         self.contact_forms = (
             sorted(self.offer.contact_forms.all(), key=lambda f: f.label) if self.offer else []
         )
@@ -168,13 +182,16 @@ class _Flow:
         return slot
 
 
-def _calendar_context(slots, *, today, month, day, horizon_text) -> dict:
+def _calendar_context(slots, *, today, month, day, horizon_text, span=None) -> dict:
     """Trin 3: the month calendar (Monday–Friday) with "Ledige tider" per day and the chosen day's
     times. `slots` is a query of only what the citizen may book (R-PC-11, R-DL-9); the database
-    counts the shown month's free times per day and returns only the chosen day's."""
-    span = slots.order_by().aggregate(first=Min("start"), last=Max("start"))
-    first = clock.local_date(span["first"]) if span["first"] else None
-    last = clock.local_date(span["last"]) if span["last"] else None
+    counts the shown month's free times per day and returns only the chosen day's. `span`: the
+    first and last start of `slots`, when the caller has read them."""
+    if span is None:
+        found = slots.order_by().aggregate(first=Min("start"), last=Max("start"))
+        span = found["first"], found["last"]
+    first = clock.local_date(span[0]) if span[0] else None
+    last = clock.local_date(span[1]) if span[1] else None
     times = []
     if day is not None:
         times = list(
@@ -210,7 +227,7 @@ def _calendar_context(slots, *, today, month, day, horizon_text) -> dict:
 @require_http_methods(["GET", "POST"])
 def book(request):
     flow = _Flow(request)
-    base = _ctx(request, flow=flow, info=flow.info)
+    base = _ctx(request, jobcenter=flow.bookable.jobcenter, flow=flow, info=flow.info)
     if not flow.offers:
         # R-NT-8: nothing to book (no free times, or none matching the citizen's profile); R-DL-18: a
         # citizen who may not self-book is told why and to contact the jobcenter.
@@ -239,7 +256,12 @@ def book(request):
             },
         )
     cal = _calendar_context(
-        flow.offer_slots, today=flow.today, month=flow.month, day=flow.day, horizon_text=horizon_text
+        flow.offer_slots,
+        today=flow.today,
+        month=flow.month,
+        day=flow.day,
+        horizon_text=horizon_text,
+        span=flow.offer_span,
     )
     flow.month = cal["calendar"].month
     return render(

@@ -45,10 +45,14 @@ def deadline_notice(citizen, today: date):
 def active_deadline(citizen, today: date):
     """The open deadline the citizen is asked to book against (R-NT-7, R-NT-9): active and not yet
     fulfilled. A deadline that is not activated yet is invisible to the citizen."""
-    deadline = deadline_open_for(citizen, today)
-    if deadline is None or getattr(deadline, "effective", deadline.status) != ACTIVE:
+    return deadline_if_active(deadline_open_for(citizen, today))
+
+
+def deadline_if_active(open_deadline):
+    """`active_deadline` of what `deadline_open_for` answered."""
+    if open_deadline is None or getattr(open_deadline, "effective", open_deadline.status) != ACTIVE:
         return None
-    return deadline
+    return open_deadline
 
 
 @dataclass
