@@ -12,7 +12,8 @@ One command; sets itself up and tears down:
      the third;
   4. checks the three databases end in the same statuses, prints the times and ratios, drops all.
 
-  .venv/bin/python bench/daily_batch.py [--count 1000000] [--chunk 20000] [--keep]
+  .venv/bin/python bench/daily_batch.py [--count 1000000] [--chunk 20000] [--name PREFIX] [--keep]
+`samtale daily`'s peak RSS (ru_maxrss of that child alone) shows whether its memory stays flat.
 PG_URL (default postgres://postgres@127.0.0.1:5432) chooses the server."""
 
 from __future__ import annotations
@@ -222,6 +223,17 @@ def plain_sql(db: str, *, with_rows: bool) -> float:
     return time.monotonic() - started
 
 
+def run_measured(argv: list[str], env: dict) -> float:
+    """Run a child to its end; its own peak RSS in MB (os.wait4's rusage is that child's alone,
+    unlike RUSAGE_CHILDREN, which keeps the maximum over every child so far, migrate included)."""
+    child = subprocess.Popen(argv, env=env, cwd=ROOT)
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise subprocess.CalledProcessError(child.returncode, argv)
+    return usage.ru_maxrss / 1024  # kilobytes on Linux
+
+
 def summary(db: str) -> tuple:
     with psycopg.connect(url(db)) as conn:
         statuses = conn.execute(
@@ -241,8 +253,13 @@ def main() -> int:
         "--chunk", type=int, default=20_000, help="deadlines per transaction in samtale daily"
     )
     parser.add_argument("--keep", action="store_true", help="keep the databases")
+    parser.add_argument(
+        "--name",
+        default=f"samtale_bench_daily_{os.getpid()}",
+        help="database name prefix (default: samtale_bench_daily_<pid>); the clones add _batch, _sql, _upd",
+    )
     args = parser.parse_args()
-    base = f"samtale_bench_daily_{os.getpid()}"
+    base = args.name
     names = {"base": base, "batch": f"{base}_batch", "sql": f"{base}_sql", "updates": f"{base}_upd"}
     try:
         admin(f'CREATE DATABASE "{base}"')
@@ -259,21 +276,8 @@ def main() -> int:
             for key in ("batch", "sql", "updates"):
                 admin(f'CREATE DATABASE "{names[key]}" TEMPLATE "{base}"')
         with step("samtale daily") as batch:
-            subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "samtale.cli",
-                    "daily",
-                    "--date",
-                    DAY.isoformat(),
-                    "--chunk",
-                    str(args.chunk),
-                ],
-                env=env_for(names["batch"]),
-                check=True,
-                cwd=ROOT,
-            )
+            daily = ["daily", "--date", DAY.isoformat(), "--chunk", str(args.chunk)]
+            peak_rss_mb = run_measured([sys.executable, "-m", "samtale.cli", *daily], env_for(names["batch"]))
         with step("Django start-up (samtale help daily)") as startup:
             subprocess.run(
                 [sys.executable, "-m", "samtale.cli", "help", "daily"],
@@ -292,6 +296,7 @@ def main() -> int:
         print(f"\nend statuses {dict(got[0])}; history rows {got[1]:,}; report events {got[2]:,}")
         print(f"samtale daily:                      {batch.seconds:7.2f} s  (Django start-up included)")
         work = batch.seconds - startup.seconds
+        print(f"  peak RSS of samtale daily:        {peak_rss_mb:7.1f} MB")
         print(f"  of which Django start-up:         {startup.seconds:7.2f} s  → batch work {work:.2f} s")
         print(
             f"plain SQL, same writes:             {same:7.2f} s  → ratio {batch.seconds / same:.2f}× "

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -118,10 +119,15 @@ def _payload_sql(day_sql: str, old_sql: str, new: str, event: str) -> str:
     """The same payload services.report_payload writes, built by the database."""
     fields = [
         ("deadline", _uuid_text("d.public_id")),
-        ("conversation_type", "ct.code"),
+        # Looked up per row rather than joined: the FROM stays the chunk's rows alone, which the
+        # planner reads by TID lookups (a join invites it to hash a whole table instead).
+        (
+            "conversation_type",
+            "(SELECT ct.code FROM codes_conversationtype ct WHERE ct.id = d.conversation_type_id)",
+        ),
         ("deadline_date", _date_text("d.deadline_date")),
         ("activation_date", _date_text("d.activation_date")),
-        ("jobcenter", "jc.code"),
+        ("jobcenter", "(SELECT jc.code FROM organisations_jobcenter jc WHERE jc.id = d.jobcenter_id)"),
         ("old", old_sql),
         ("new", f"'{new}'"),
         ("event", f"'{event}'"),
@@ -140,6 +146,69 @@ def _target(status: str, event: str) -> str:
     return targets.pop()
 
 
+def _due_chunks(where: str, params: dict, chunk: int):
+    """The due deadlines as (id, citizen id) in id order, `chunk` at a time. PostgreSQL: one scan for
+    the whole kind, kept by the server (a WITH HOLD cursor survives the chunks' commits), so the next
+    chunk costs nothing and Python holds one chunk at most; asking again per chunk (`id > last …
+    LIMIT`) re-reads every remaining due row each time, which grows with the square of the count.
+    SQLite: that keyset query."""
+    sql = f"SELECT d.id, d.citizen_id FROM {D} d WHERE {where} ORDER BY d.id"
+    if _pg():
+        connection.ensure_connection()
+        name = f"samtale_daily_{uuid.uuid4().hex}"
+        with connection.connection.cursor(name=name, withhold=True) as cursor:
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(chunk):
+                yield rows
+        return
+    last_id = 0
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"{sql.replace('WHERE', 'WHERE d.id > %(lo)s AND')} LIMIT {int(chunk)}",
+                {**params, "lo": last_id},
+            )
+            rows = cursor.fetchall()
+        if not rows:
+            return
+        yield rows
+        last_id = rows[-1][0]
+
+
+def _lock_chunk(cursor, rows, where: str, params: dict) -> tuple[str, str, str]:
+    """PostgreSQL: lock the chunk; return how the statements after it read exactly its due rows
+    (FROM, WHERE, ORDER BY: deadline id order) and which rows the UPDATE moves.
+
+    The services' lock order: the citizens first, in id order, then the deadlines (ARCHITECTURE.md
+    "One citizen at a time"). Holding the citizens also covers the foreign-key checks of the rows
+    inserted next (FOR KEY SHARE on the citizen), which would otherwise wait for a service that
+    waits for us: a deadlock. The deadline lock re-evaluates the condition on the newest row, so a
+    deadline a service changed since the cursor's scan drops out; the rows it locks cannot change
+    or move until we commit, so the statements after it address them by their physical place
+    (ctid: a TID lookup each). Each lock is a LATERAL subquery with its own FOR UPDATE, one
+    primary-key probe per id. The planner would otherwise, misjudging how many rows the conditions
+    keep and pricing every lookup as a random read, scan whole tables once per chunk: the chunk's
+    transaction turns sequential scans off (and JIT, which compiles each statement anew)."""
+    cursor.execute(
+        "SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true), "
+        "set_config('enable_seqscan', 'off', true)"
+    )
+    citizens = sorted({citizen for _, citizen in rows})
+    cursor.execute(
+        f"SELECT c.id FROM unnest(%(citizens)s::bigint[]) AS k(id) CROSS JOIN LATERAL "
+        f"(SELECT c.id FROM {C} c WHERE c.id = k.id FOR UPDATE) c",
+        {"citizens": citizens},
+    )
+    cursor.execute(
+        f"SELECT d.ctid::text FROM unnest(%(ids)s::bigint[]) WITH ORDINALITY AS k(id, n) CROSS JOIN LATERAL "
+        f"(SELECT d.ctid FROM {D} d WHERE d.id = k.id AND {where} FOR UPDATE) d ORDER BY k.n",
+        {**params, "ids": [deadline for deadline, _ in rows]},
+    )
+    params["places"] = [row[0] for row in cursor.fetchall()]
+    source = f"unnest(%(places)s::tid[]) WITH ORDINALITY AS k(place, n) JOIN {D} d ON d.ctid = k.place"
+    return source, "TRUE", "k.n", "d.ctid = ANY(%(places)s::tid[])"
+
+
 def _run_kind(kind: Kind, day: date, now, chunk: int, out) -> int:
     status_cond = (
         f"d.status = '{kind.status}' AND "
@@ -152,33 +221,15 @@ def _run_kind(kind: Kind, day: date, now, chunk: int, out) -> int:
         "now": connection.ops.adapt_datetimefield_value(now),
     }
     day_sql = _day_sql(kind)
-    ct = "codes_conversationtype"
-    jc = "organisations_jobcenter"
-    total, last_id = 0, 0
-    while True:
+    total = 0
+    for rows in _due_chunks(where, params, chunk):
         with transaction.atomic(), connection.cursor() as cursor:
-            params["lo"] = last_id
-            cursor.execute(
-                f"SELECT d.id FROM {D} d WHERE d.id > %(lo)s AND {where} ORDER BY d.id LIMIT {int(chunk)}",
-                params,
-            )
-            ids = [row[0] for row in cursor.fetchall()]
-            if not ids:
-                break
-            params["hi"] = ids[-1]
-            chunk_where = f"d.id > %(lo)s AND d.id <= %(hi)s AND {where}"
             if _pg():
-                # The services' lock order: the citizen first, then the deadline (ARCHITECTURE.md "One
-                # citizen at a time"). Taking the chunk's citizens first, in id order, also covers the
-                # foreign-key checks of the rows inserted below (FOR KEY SHARE on the citizen), which
-                # would otherwise wait for a service that waits for us: a deadlock. The statements after
-                # the locks re-evaluate the conditions, so a deadline a service changed meanwhile drops out.
-                cursor.execute(
-                    f"SELECT c.id FROM {C} c WHERE c.id IN (SELECT d.citizen_id FROM {D} d WHERE {chunk_where}) "
-                    "ORDER BY c.id FOR UPDATE",
-                    params,
-                )
-                cursor.execute(f"SELECT d.id FROM {D} d WHERE {chunk_where} FOR UPDATE", params)
+                source, chunk_where, order, moved = _lock_chunk(cursor, rows, where, params)
+            else:  # SQLite: the writer holds the whole database; the statements re-check the condition
+                params["lo"], params["hi"] = rows[0][0] - 1, rows[-1][0]
+                source, order = f"{D} d", "d.id"
+                chunk_where = moved = f"d.id > %(lo)s AND d.id <= %(hi)s AND {where}"
             old_sql, status = "d.status", kind.status
             for event in kind.events:
                 new = _target(status, event)
@@ -186,14 +237,13 @@ def _run_kind(kind: Kind, day: date, now, chunk: int, out) -> int:
                 cursor.execute(
                     f"INSERT INTO {H} (deadline_id, at, day, event, old_status, new_status, actor, detail) "
                     f"SELECT d.id, %(now)s, {day_sql}, '{event}', {old_sql}, '{new}', 'batch', "
-                    f"{'%(empty)s::jsonb' if _pg() else '%(empty)s'} FROM {D} d WHERE {chunk_where} ORDER BY d.id",
+                    f"{'%(empty)s::jsonb' if _pg() else '%(empty)s'} FROM {source} WHERE {chunk_where} ORDER BY {order}",
                     {**params, "empty": "{}"},
                 )
                 cursor.execute(
                     f"INSERT INTO {R} (kind, occurred_at, citizen_id, payload) "
                     f"SELECT 'deadline.status_changed', %(now)s, d.citizen_id, {_payload_sql(day_sql, old_sql, new, event)} "
-                    f"FROM {D} d JOIN {ct} ct ON ct.id = d.conversation_type_id "
-                    f"JOIN {jc} jc ON jc.id = d.jobcenter_id WHERE {chunk_where} ORDER BY d.id",
+                    f"FROM {source} WHERE {chunk_where} ORDER BY {order}",
                     params,
                 )
                 old_sql = f"'{new}'"
@@ -207,21 +257,19 @@ def _run_kind(kind: Kind, day: date, now, chunk: int, out) -> int:
                 cursor.execute(
                     f"INSERT INTO {R} (kind, occurred_at, citizen_id, payload) "
                     f"SELECT 'deadline.deregistration_due', %(now)s, d.citizen_id, {dereg} "
-                    f"FROM {D} d WHERE {chunk_where} AND d.self_booking_obligatory ORDER BY d.id",
+                    f"FROM {source} WHERE {chunk_where} AND d.self_booking_obligatory ORDER BY {order}",
                     params,
                 )
             final = status
-            plain_day = day_sql.replace("d.", "")
-            closed = f", closed_on = {plain_day}" if final == rules.CLOSED_ADMIN else ""
+            closed = f", closed_on = {day_sql}" if final == rules.CLOSED_ADMIN else ""
             cursor.execute(
-                f"UPDATE {D} SET status = '{final}', status_since = {plain_day}, updated_at = %(now)s{closed} "
-                f"WHERE id IN (SELECT d.id FROM {D} d WHERE {chunk_where})",
+                f"UPDATE {D} AS d SET status = '{final}', status_since = {day_sql}, updated_at = %(now)s{closed} "
+                f"WHERE {moved}",
                 params,
             )
             count = cursor.rowcount
         total += count
-        last_id = ids[-1]
-        if out is not None and len(ids) >= chunk:
+        if out is not None and len(rows) >= chunk:
             out.write(f"  {day} {kind.name}: {total} …\n")
             out.flush()
     return total
