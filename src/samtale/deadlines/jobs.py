@@ -285,9 +285,13 @@ def run_day(day: date, *, chunk: int = CHUNK, out=None) -> dict[str, int]:
         if out is not None:
             out.write(f"{day} {kind.label}: {n} frister ({time.monotonic() - started:.2f} s)\n")
     for step in DAILY_STEPS:
+        started = time.monotonic()
         counts = step(day, out)
         if isinstance(counts, dict):  # e.g. messaging's reminders sent and skipped (R-NT-6)
             summary.update(counts)
+        if out is not None:  # which step a slow night spent its time in
+            name = f"{step.__module__}.{getattr(step, '__qualname__', step)}"
+            out.write(f"{day} trin {name}: {time.monotonic() - started:.2f} s\n")
     return summary
 
 
