@@ -102,6 +102,10 @@ _CONN_MAX_AGE = int(
 DATABASES = {
     "default": dj_database_url.parse(_DATABASE_URL, conn_max_age=_CONN_MAX_AGE, conn_health_checks=True)
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The same backend, with a health check that reads the socket instead of sending SELECT 1 on
+    # every request (samtale.core.postgresql; docs/operations.md, "Database connections").
+    DATABASES["default"]["ENGINE"] = "samtale.core.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at BEGIN, so two

@@ -113,3 +113,19 @@ def test_tokens_are_listed_and_revoked_by_cli_and_api(db):
     assert r.status_code == 200 and r.json()["status"] == "spærret"
     call_command("token", "revoke", str(ApiClient.objects.get(role="admin").public_id), stdout=StringIO())
     assert admin.get("/tokens").status_code == 401
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_counter_outside_a_transaction_counts_in_its_own_asynchronous_commit():
+    """On PostgreSQL the booking path's counter is written in autocommit without waiting for the WAL
+    flush (samtale.core.throttle): it still counts, and leaves no transaction open."""
+    from django.db import connection
+
+    from samtale.core import throttle
+
+    assert [throttle.add("test", "citizen:1", window=60)[0] for _ in range(3)] == [1, 2, 3]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"  # the setting was the counter's own transaction's
+    assert connection.get_autocommit()
