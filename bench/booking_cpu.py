@@ -40,7 +40,11 @@ def main() -> int:
     with scratch_database(args.pg_url, f"samtale_perf_cpu_{os.getpid()}", keep=args.keep) as _db:
         os.environ.pop("SAMTALE_DEBUG", None)
         clients = 4
-        seeded = seed(argparse.Namespace(clients=clients, per_client=args.requests // clients + 1, rounds=1, open_slots=1))
+        seeded = seed(
+            argparse.Namespace(
+                clients=clients, per_client=args.requests // clients + 1, rounds=1, open_slots=1
+            )
+        )
         from django.core.handlers.wsgi import WSGIHandler
         from django.db import connection, connections
         from django.test.utils import CaptureQueriesContext

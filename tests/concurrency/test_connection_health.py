@@ -41,7 +41,9 @@ def test_a_connection_the_server_ended_is_replaced_before_the_next_request(persi
     pid = _backend_pid()
     _between_requests()
     params = connection.get_connection_params()
-    with psycopg.connect(**{k: v for k, v in params.items() if k not in ("cursor_factory", "context")}) as admin:
+    with psycopg.connect(
+        **{k: v for k, v in params.items() if k not in ("cursor_factory", "context")}
+    ) as admin:
         # Waits (up to 5 s) until the backend is gone, so its FATAL message is on our socket.
         assert admin.execute("SELECT pg_terminate_backend(%s, 5000)", [pid]).fetchone()[0]
     assert connection._needs_ping()

@@ -377,11 +377,7 @@ def _me(request) -> Actor:
 def _public_slot(slot_id: UUID) -> Slot:
     """Any published or withdrawn slot by id; whether this citizen may book it is the service's
     question (R-PC-11 answers with the reason)."""
-    slot = (
-        Slot.objects.select_related("offer", "offer__jobcenter", "offer__conversation_type", "caseworker")
-        .filter(public_id=slot_id)
-        .first()
-    )
+    slot = selectors.slot_for_booking(public_id=slot_id)
     if slot is None:
         raise NotFound("Den ledige tid findes ikke.", code="slot_not_found", field="slot")
     return slot

@@ -14,6 +14,7 @@ from samtale.citizens.models import Citizen
 from samtale.core import audit, clock
 from samtale.core.actors import Actor
 from samtale.core.errors import Conflict, NotFound
+from samtale.core.prejoin import Prejoined
 from samtale.scheduling.models import MeetingOffer, Slot, SlotStatus
 
 DEFAULT_WINDOW_DAYS = 92
@@ -150,6 +151,20 @@ class SelfBookingState:
     blocked: bool
     away: bool
     holding: bool
+
+
+# What a booking copies from its free time: the offer, its jobcenter and type, the caseworker.
+_SLOT_RELATED = ["offer", "offer__jobcenter", "offer__conversation_type", "caseworker"]
+_SLOT_BY_PUBLIC_ID = Prejoined(Slot, _SLOT_RELATED, "t0.public_id = %s", ["public_id"])
+_SLOT_BY_ID = Prejoined(Slot, _SLOT_RELATED, "t0.id = %s", ["id"])
+
+
+def slot_for_booking(*, public_id=None, pk: int | None = None) -> Slot | None:
+    """A free time (any status) with what a booking copies from it, by its public id or its id; None
+    when there is none. One prebuilt statement: it is read on every booking attempt of a rush."""
+    if public_id is not None:
+        return _SLOT_BY_PUBLIC_ID.get([public_id])
+    return _SLOT_BY_ID.get([pk])
 
 
 def self_booking_state(citizen_id: int, slot: Slot, *, today: date) -> SelfBookingState:

@@ -21,6 +21,7 @@ from samtale.bookings.selectors import (
     self_booking_block,
     self_booking_refusal,
     self_booking_state,
+    slot_for_booking,
     slot_refusal,
 )
 from samtale.citizens.models import Citizen
@@ -596,9 +597,10 @@ def _slot_for_booking(slot: Slot) -> Slot:
         and MeetingOffer.conversation_type.is_cached(slot.offer)
     ):
         return slot
-    return Slot.objects.select_related(
-        "offer", "offer__jobcenter", "offer__conversation_type", "caseworker"
-    ).get(pk=slot.pk)
+    found = slot_for_booking(pk=slot.pk)
+    if found is None:
+        raise Slot.DoesNotExist
+    return found
 
 
 def _count_booking_attempt(actor: Actor) -> None:

@@ -1,0 +1,121 @@
+"""One row with some of its foreign keys' rows, as `select_related(...).filter(...).first()` would read
+it, from SQL built once per process (issue 15).
+
+On the booking path the ORM spent more CPU compiling such a query (the API token with its citizen,
+the free time with its offer, jobcenter, type and caseworker) than PostgreSQL spent answering it. This
+builds the same JOINs and column list from the models' metadata the first time, then only executes
+it: the instances are Django's own (`Model.from_db`, the fields' and backend's value converters), with
+the related objects cached on them as `select_related` leaves them, so the code that uses them does
+not change. No ORDER BY: it is for look-ups by a unique key."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import connections, router
+from django.db.models import Model
+
+
+@dataclass(frozen=True)
+class _Part:
+    model: type[Model]
+    parent: int | None  # index of the part whose foreign key leads here (None: the base row)
+    field: object | None  # that foreign key
+    columns: list  # the model's concrete fields, in SELECT order
+    first: int  # index of its first column in the row
+
+
+class Prejoined:
+    """`Prejoined(Slot, ["offer", "offer__jobcenter"], "t0.public_id = %s", ["public_id"]).get([x])`
+    is `Slot.objects.select_related("offer", "offer__jobcenter").filter(public_id=x).first()`.
+    `where` refers to the base table as t0; every value is a parameter, prepared for the database as
+    the base model's field of the same place in `fields` would prepare it."""
+
+    def __init__(self, model: type[Model], related: Sequence[str], where: str, fields: Sequence[str]) -> None:
+        self.model, self.related, self.where = model, list(related), where
+        self.fields = [model._meta.get_field(name) for name in fields]
+        self._built: dict[str, tuple[str, list[_Part], list]] = {}
+
+    def get(self, values: Sequence) -> Model | None:
+        alias = router.db_for_read(self.model)
+        connection = connections[alias]
+        sql, parts, converters = self._build(alias)
+        params = [f.get_db_prep_value(v, connection) for f, v in zip(self.fields, values, strict=True)]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        row = list(row)
+        for i, chain in converters:
+            for converter, expression in chain:
+                row[i] = converter(row[i], expression, connection)
+        objects: list[Model | None] = []
+        for part in parts:
+            values = row[part.first : part.first + len(part.columns)]
+            parent = objects[part.parent] if part.parent is not None else None
+            if part.parent is not None and parent is None:
+                objects.append(None)
+                continue
+            pk_index = part.columns.index(part.model._meta.pk)
+            obj = (
+                None
+                if values[pk_index] is None
+                else part.model.from_db(alias, [f.attname for f in part.columns], values)
+            )
+            if parent is not None:
+                part.field.set_cached_value(parent, obj)
+            objects.append(obj)
+        return objects[0]
+
+    def _build(self, alias: str):
+        if alias in self._built:
+            return self._built[alias]
+        connection = connections[alias]
+        qn = connection.ops.quote_name
+        parts: list[_Part] = []
+        joins: list[str] = []
+        paths: dict[str, int] = {"": 0}
+        selects: list[str] = []
+        converters: list = []
+
+        def add(model, parent, field, nullable):
+            index = len(parts)
+            table_alias = f"t{index}"
+            columns = list(model._meta.concrete_fields)
+            parts.append(_Part(model, parent, field, columns, len(selects)))
+            for f in columns:
+                selects.append(f"{table_alias}.{qn(f.column)}")
+                col = f.get_col(table_alias)
+                chain = [
+                    (c, col)
+                    for c in connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+                ]
+                if chain:
+                    converters.append((len(selects) - 1, chain))
+            if field is not None:
+                kind = "LEFT OUTER JOIN" if nullable else "INNER JOIN"
+                target = field.target_field
+                joins.append(
+                    f"{kind} {qn(model._meta.db_table)} {table_alias} ON "
+                    f"{table_alias}.{qn(target.column)} = t{parent}.{qn(field.column)}"
+                )
+            return index
+
+        add(self.model, None, None, False)
+        nullable_paths: set[str] = set()
+        for path in self.related:
+            head, _, name = path.rpartition("__")
+            parent = paths[head]
+            field = parts[parent].model._meta.get_field(name)
+            nullable = field.null or head in nullable_paths
+            if nullable:
+                nullable_paths.add(path)
+            paths[path] = add(field.related_model, parent, field, nullable)
+        sql = (
+            f"SELECT {', '.join(selects)} FROM {qn(self.model._meta.db_table)} t0 "  # noqa: S608
+            f"{' '.join(joins)} WHERE {self.where}"
+        )
+        self._built[alias] = (sql, parts, converters)
+        return self._built[alias]
