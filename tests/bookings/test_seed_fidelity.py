@@ -164,6 +164,7 @@ def test_r_pc_7_change_keeps_number_and_time_writes_history_event_and_tells_the_
     actor_a, make_citizen, jc_a
 ):
     from samtale.messaging.models import Message
+    from samtale.messaging.services import messages_deliver_due
 
     citizen = make_citizen(
         contact_group=6, phone="+4520304050", email="bo@example.dk", sms_reminders=True, email_reminders=True
@@ -184,6 +185,8 @@ def test_r_pc_7_change_keeps_number_and_time_writes_history_event_and_tells_the_
     event = ReportEvent.objects.get(kind="booking.changed")
     assert event.payload["caseworker"] == "kbh-mj" and event.payload["caseworker_name"] == "Mads Jensen"
     assert event.payload["previous"]["caseworker"] == "kbh-ah"
+    while messages_deliver_due(worker_id="t"):  # the worker renders the texts and the .ics
+        pass
     sms, email = Message.objects.filter(booking=b, kind="booking_changed").order_by("channel")[::-1]
     assert sms.channel == "sms" and "stedet og sagsbehandleren" in sms.text and "Mads Jensen" in sms.text
     first = Message.objects.get(booking=b, kind="booking_summons", channel="email")

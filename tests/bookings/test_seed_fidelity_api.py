@@ -12,6 +12,7 @@ from django.core.management import call_command
 
 from samtale.core import clock
 from samtale.messaging.models import Message
+from samtale.messaging.services import messages_deliver_due
 from tests.bookings.conftest import local
 
 pytestmark = pytest.mark.django_db
@@ -103,6 +104,7 @@ def test_r_dl_18_a_citizen_who_may_not_book_is_told_to_contact_the_jobcenter(mak
     citizen = make_citizen(contact_group=2, phone="+4520304050", sms_reminders=True)
     absence_register(actor=actor_a, citizen=citizen, absence_type=57, start_date=date(2026, 3, 2))
     deadline_create(actor=actor_a, citizen=citizen, conversation_type=7, deadline_date=date(2026, 3, 20))
-    [sms] = Message.objects.filter(citizen=citizen, kind="deadline_new")
+    messages_deliver_due(worker_id="t")
+    [sms] = Message.objects.filter(citizen=citizen, kind="deadline_new", status="sent")
     assert "Husk at booke" not in sms.text and "kontakt dit jobcenter" in sms.text
     assert "33 66 33 66" in sms.text

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from samtale.messaging.content import message_content
 from samtale.messaging.models import Message, MessageEvent
 
 
@@ -25,7 +26,12 @@ class MessageAdmin(admin.ModelAdmin):
     exclude = ("citizen",)  # the citizen's record (with the CPR) is not needed to follow a message
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in Message._meta.fields if f.name != "citizen"]
+        return [f.name for f in Message._meta.fields if f.name != "citizen"] + ["says"]
+
+    @admin.display(description="Beskeden (som sendt, eller som den vil blive sendt)")
+    def says(self, obj):
+        said = message_content(obj, attachment=False)
+        return f"{said.subject}\n\n{said.text}" if said.subject else said.text
 
     def has_add_permission(self, request):
         return False

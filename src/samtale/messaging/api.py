@@ -11,7 +11,7 @@ from ninja import Router, Schema
 
 from samtale.api.auth import Unauthorized, require
 from samtale.core.errors import Forbidden, InvalidInput
-from samtale.messaging import selectors, services
+from samtale.messaging import content, selectors, services
 from samtale.messaging.gateways import receipt_signature_valid
 
 router = Router(tags=["Beskeder"])
@@ -50,15 +50,16 @@ class MessageOut(Schema):
 
 
 def message_out(m) -> dict:
+    said = content.message_content(m, attachment=False)
     return {
         "id": m.public_id,
         "kind": m.kind,
         "kind_label": m.get_kind_display(),
         "channel": m.channel,
         "recipient": m.recipient,
-        "subject": m.subject,
-        "text": m.text,
-        "has_calendar_file": bool(m.attachment),
+        "subject": said.subject,
+        "text": said.text,
+        "has_calendar_file": content.has_calendar_file(m),
         "deadline": m.deadline_ref,
         "booking": m.booking.public_id if m.booking_id else None,
         "status": m.status,

@@ -5,11 +5,13 @@ cancellation is METHOD:CANCEL."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from samtale.core import clock
-from samtale.messaging.texts import where
+from samtale.messaging.texts import booking_facts, where
 
 # History kinds that make a new version of the calendar event (R-PC-7: a change is told with an updated .ics).
 MOVE_KINDS = ("moved", "rebooked", "changed")
@@ -32,28 +34,44 @@ def _organizer_address() -> str:
     return sender.strip()
 
 
+def calendar_facts(booking, *, sequence: int | None = None) -> dict:
+    """The event's identity and version now (with `booking_facts`, the snapshot an e-mail's .ics is
+    rendered from): its UID, SEQUENCE (the caller may know it already) and whether it is cancelled."""
+    return {
+        "uid": booking_uid(booking),
+        "sequence": booking_sequence(booking) if sequence is None else sequence,
+        "cancelled": booking.status == "cancelled",
+    }
+
+
 def booking_ics(booking) -> bytes:
-    cancelled = booking.status == "cancelled"
+    """The booking's calendar file as it is now (the portal's download)."""
+    return booking_calendar(booking_facts(booking), calendar_facts(booking))
+
+
+def booking_calendar(facts: dict, calendar: dict) -> bytes:
+    """The .ics from a snapshot: `facts` from texts.booking_facts, `calendar` from calendar_facts."""
+    cancelled = calendar["cancelled"]
     cal = Calendar()
     cal.add("prodid", "-//Samtale//Jobcenter//DA")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "CANCEL" if cancelled else "REQUEST")
     event = Event()
-    event.add("uid", booking_uid(booking))
-    event.add("sequence", booking_sequence(booking))
+    event.add("uid", calendar["uid"])
+    event.add("sequence", calendar["sequence"])
     event.add("dtstamp", clock.now())
-    event.add("dtstart", booking.start)
-    event.add("dtend", booking.end)
-    jobcenter = booking.jobcenter.name if booking.jobcenter_id else "jobcentret"
-    event.add("summary", f"{booking.conversation_type.label} – {jobcenter}")
-    location = ", ".join(p for p in (booking.location.strip(), booking.address.strip()) if p)
-    if booking.contact_form.personal_attendance and location:
+    event.add("dtstart", datetime.fromisoformat(facts["start"]))
+    event.add("dtend", datetime.fromisoformat(facts["end"]))
+    jobcenter = facts["jobcenter"] or "jobcentret"
+    event.add("summary", f"{facts['meeting']} – {jobcenter}")
+    location = ", ".join(p for p in (facts["location"].strip(), facts["address"].strip()) if p)
+    if facts["form"]["personal_attendance"] and location:
         event.add("location", location)
-    elif booking.contact_form.video and booking.video_link:
-        event.add("location", booking.video_link)
-        event.add("url", booking.video_link)
-    event.add("description", f"{where(booking)}\nBookingnummer: {booking.booking_number}")
+    elif facts["form"]["video"] and facts["video_link"]:
+        event.add("location", facts["video_link"])
+        event.add("url", facts["video_link"])
+    event.add("description", f"{where(facts)}\nBookingnummer: {facts['booking_number']}")
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     organizer = vCalAddress(f"mailto:{_organizer_address()}")
     organizer.params["cn"] = vText(jobcenter)

@@ -42,8 +42,12 @@ class Message(BaseModel):
     kind = models.CharField("type", max_length=30, choices=MessageKind.choices)
     channel = models.CharField("kanal", max_length=10, choices=Channel.choices)
     recipient = models.CharField("modtager", max_length=254, help_text="Mobilnummer (E.164) eller e-mail")
+    # What the message must say, as it was when it was queued (messaging.content); the worker renders
+    # subject, text and attachment from it just before sending and keeps them here as sent. Rows
+    # queued before this field carry their text already and an empty snapshot.
+    snapshot = models.JSONField("indhold ved oprettelse", default=dict, blank=True)
     subject = models.CharField("emne", max_length=200, blank=True)
-    text = models.TextField("tekst")
+    text = models.TextField("tekst", blank=True, help_text="Tom indtil arbejderen har dannet beskeden")
     attachment = models.TextField("kalenderfil (.ics)", blank=True)
     deadline_ref = models.UUIDField("frist", null=True, blank=True, db_index=True)
     booking = models.ForeignKey(

@@ -16,7 +16,7 @@ from django.db.models import F, Q
 
 from samtale.core import clock
 from samtale.core.errors import InvalidInput, NotFound
-from samtale.messaging import gateways, texts
+from samtale.messaging import content, gateways
 from samtale.messaging.models import DEADLINE_KINDS, Channel, Message, MessageEvent, MessageKind
 from samtale.messaging.models import MessageStatus as S
 from samtale.messaging.rules import (
@@ -49,16 +49,18 @@ def message_enqueue(
     kind: str,
     channel: str,
     recipient: str,
-    subject: str,
-    text: str,
     idempotency_key: str,
+    snapshot: dict | None = None,
+    subject: str = "",
+    text: str = "",
     deadline_ref=None,
     booking=None,
     attachment: str = "",
     not_before: datetime | None = None,
 ) -> Message | None:
-    """One message into the outbox, in the caller's transaction. Returns None when a message with
-    this idempotency key exists already (the batch ran twice, a hook fired twice)."""
+    """One message into the outbox, in the caller's transaction: what it must say as a `snapshot`
+    (messaging.content; the worker renders it) or already as `text`. Returns None when a message
+    with this idempotency key exists already (the batch ran twice, a hook fired twice)."""
     if Message.objects.filter(idempotency_key=idempotency_key).exists():
         return None
     now = clock.now()
@@ -69,6 +71,7 @@ def message_enqueue(
                 kind=kind,
                 channel=channel,
                 recipient=recipient,
+                snapshot=snapshot or {},
                 subject=subject,
                 text=text,
                 attachment=attachment,
@@ -87,24 +90,25 @@ def message_enqueue(
 def deadline_messages_enqueue(*, deadline, kind: str, days_left: int | None = None) -> list[Message]:
     """R-NT-6: the seed's SMS and e-mail for a deadline, to each channel the citizen subscribes to,
     at most once per deadline, kind and channel (`days_left`: the true count on a catch-up day). A
-    citizen who may not self-book now is told to contact the jobcenter instead (R-DL-18)."""
+    citizen who may not self-book now is told to contact the jobcenter instead (R-DL-18). Only the
+    snapshot is taken here; the worker renders the texts."""
     from samtale.bookings.selectors import may_self_book
 
     citizen = deadline.citizen
-    may_book = may_self_book(citizen, clock.today())
+    channels = subscribed_channels(citizen)
+    if not channels:
+        return []
+    snapshot = content.deadline_snapshot(
+        deadline, may_book=may_self_book(citizen, clock.today()), days_left=days_left
+    )
     made = []
-    for channel, recipient in subscribed_channels(citizen):
-        if may_book:
-            rendered = texts.deadline_text(kind, channel, deadline.deadline_date, days_left=days_left)
-        else:
-            rendered = texts.deadline_contact_text(kind, channel, deadline.deadline_date, deadline.jobcenter)
+    for channel, recipient in channels:
         message = message_enqueue(
             citizen=citizen,
             kind=kind,
             channel=channel,
             recipient=recipient,
-            subject=rendered.subject,
-            text=rendered.text,
+            snapshot=snapshot,
             idempotency_key=f"deadline:{deadline.public_id}:{kind}:{channel}",
             deadline_ref=deadline.public_id,
         )
@@ -114,27 +118,30 @@ def deadline_messages_enqueue(*, deadline, kind: str, days_left: int | None = No
 
 
 def booking_messages_enqueue(
-    *, booking, kind: str, key: str, old_start=None, changed: tuple[str, ...] = ()
+    *, booking, kind: str, key: str, old_start=None, changed: tuple[str, ...] = (), sequence=None
 ) -> list[Message]:
-    from samtale.messaging.ics import booking_ics
-
-    citizen = booking.citizen
+    """The messages about `booking` to each channel the citizen subscribes to, each with the snapshot
+    of the booking as it is now (`sequence`: the .ics SEQUENCE, if the caller knows it already)."""
+    channels = subscribed_channels(booking.citizen)
+    if not channels:
+        return []
+    snapshot = content.booking_snapshot(
+        booking,
+        old_start=old_start,
+        changed=changed,
+        sequence=sequence,
+        calendar=any(channel == Channel.EMAIL for channel, _ in channels),
+    )
     made = []
-    ics = ""
-    for channel, recipient in subscribed_channels(citizen):
-        rendered = texts.booking_text(kind, channel, booking, old_start=old_start, changed=changed)
-        if channel == Channel.EMAIL and not ics:
-            ics = booking_ics(booking).decode()
+    for channel, recipient in channels:
         message = message_enqueue(
-            citizen=citizen,
+            citizen=booking.citizen,
             kind=kind,
             channel=channel,
             recipient=recipient,
-            subject=rendered.subject,
-            text=rendered.text,
+            snapshot=snapshot,
             idempotency_key=f"booking:{booking.public_id}:{key}:{channel}",
             booking=booking,
-            attachment=ics if channel == Channel.EMAIL else "",
         )
         if message is not None:
             made.append(message)
@@ -161,21 +168,24 @@ def on_booking_changed(*, actor, booking, kind, old, **_) -> None:
             booking_messages_enqueue(booking=booking, kind=message_kind, key="created")
     elif kind in ("moved", "rebooked"):
         if booking.start > now:
-            old_start = _parse_moment((old or {}).get("start"))
+            sequence = booking_sequence(booking)
             booking_messages_enqueue(
                 booking=booking,
                 kind=K.BOOKING_MOVED,
-                key=f"moved:{booking_sequence(booking)}:{booking.start.isoformat()}",
-                old_start=old_start,
+                key=f"moved:{sequence}:{booking.start.isoformat()}",
+                old_start=_parse_moment((old or {}).get("start")),
+                sequence=sequence,
             )
     elif kind == "changed":
         # R-PC-7: the citizen is told what changed, with the .ics at its next SEQUENCE.
         if booking.start > now:
+            sequence = booking_sequence(booking)
             booking_messages_enqueue(
                 booking=booking,
                 kind=K.BOOKING_CHANGED,
-                key=f"changed:{booking_sequence(booking)}",
+                key=f"changed:{sequence}",
                 changed=tuple(k for k in (old or {}) if k not in ("start", "end", "status")),
+                sequence=sequence,
             )
     elif kind == "cancelled":
         if booking.start > now:
@@ -394,6 +404,19 @@ def _still_wanted(message: Message) -> str:
     return ""
 
 
+def _as_sent(message: Message) -> content.Content | None:
+    """The texts that go out: rendered from the message's snapshot now, just before sending, and kept
+    on the row (so the trail shows exactly what was sent, and a retry sends the same) — or as they
+    are already on it (a retry, or a message queued with its text). None: the claim was lost."""
+    if message.text:
+        return content.Content(message.subject, message.text, message.attachment)
+    said = content.render(message.kind, message.channel, message.snapshot)
+    kept = Message.objects.filter(pk=message.pk, claim_token=message.claim_token, status=S.SENDING).update(
+        subject=said.subject, text=said.text, attachment=said.attachment
+    )
+    return said if kept else None
+
+
 def message_deliver(message: Message, *, worker_id: str, sms=None) -> str:
     """Send one claimed message and record the outcome. Returns the new status."""
     now = clock.now()
@@ -430,21 +453,26 @@ def message_deliver(message: Message, *, worker_id: str, sms=None) -> str:
         )
         return S.CANCELLED
     try:
+        said = _as_sent(message)
+        if said is None:
+            return "lost"
         if message.channel == Channel.SMS:
             result = (sms or gateways.sms_gateway()).send(
-                to=message.recipient, text=message.text, idempotency_key=message.idempotency_key
+                to=message.recipient, text=said.text, idempotency_key=message.idempotency_key
             )
         else:
             result = gateways.send_email(
                 to=message.recipient,
-                subject=message.subject,
-                text=message.text,
+                subject=said.subject,
+                text=said.text,
                 idempotency_key=message.idempotency_key,
-                ics=message.attachment,
+                ics=said.attachment,
             )
-    except gateways.GatewayError as exc:
+    except (gateways.GatewayError, content.RenderError) as exc:
         error = str(exc)
-        if exc.permanent or message.attempts >= max_attempts:
+        if isinstance(exc, content.RenderError):
+            logger.warning("Besked %s (%s): %s", message.public_id, message.kind, error)
+        if getattr(exc, "permanent", False) or message.attempts >= max_attempts:
             _move(
                 message.pk,
                 S.DEAD,

@@ -6,7 +6,8 @@ place or phone number — never the CPR number, never the description or other c
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from types import SimpleNamespace
 
 import phonenumbers
 
@@ -119,6 +120,35 @@ def deadline_contact_text(kind: str, channel: str, deadline_date: date, jobcente
     return Rendered(subject="Kontakt dit jobcenter om din næste samtale", text=text)
 
 
+def deadline_facts(deadline, *, may_book: bool, days_left: int | None = None) -> dict:
+    """What a deadline reminder says, as plain JSON values taken when it is queued (see booking_facts):
+    the date, the true days left on a catch-up day, and — for a citizen who may not self-book
+    (R-DL-18) — the jobcenter's contact details as they were."""
+    jobcenter = None
+    if not may_book and deadline.jobcenter is not None:
+        jc = deadline.jobcenter
+        jobcenter = {
+            "name": jc.name,
+            "phone": jc.phone,
+            "email": jc.email,
+            "opening_hours_text": jc.opening_hours_text,
+        }
+    return {
+        "deadline_date": deadline.deadline_date.isoformat(),
+        "days_left": days_left,
+        "may_book": may_book,
+        "jobcenter": jobcenter,
+    }
+
+
+def deadline_message(kind: str, channel: str, facts: dict) -> Rendered:
+    deadline_date = date.fromisoformat(facts["deadline_date"])
+    if facts["may_book"]:
+        return deadline_text(kind, channel, deadline_date, days_left=facts["days_left"])
+    jobcenter = SimpleNamespace(**facts["jobcenter"]) if facts["jobcenter"] else None
+    return deadline_contact_text(kind, channel, deadline_date, jobcenter)
+
+
 # Booking messages -------------------------------------------------------------------------------
 
 
@@ -141,21 +171,22 @@ def when(start: datetime) -> str:
     return f"{danish_date(local.date(), weekday=True)} {danish_time(local)}"
 
 
-def where(booking) -> str:
-    """Place or phone arrangement, from the planned conversation's own fields (§ 20 nr. 5–8)."""
-    form = booking.contact_form
-    if form.personal_attendance:
-        place = ", ".join(p for p in (booking.location.strip(), booking.address.strip()) if p)
+def where(facts: dict) -> str:
+    """Place or phone arrangement, from the planned conversation's own fields (§ 20 nr. 5–8) as
+    `booking_facts` took them."""
+    form = facts["form"]
+    if form["personal_attendance"]:
+        place = ", ".join(p for p in (facts["location"].strip(), facts["address"].strip()) if p)
         return f"Sted: {place}." if place else "Mødet er et personligt fremmøde."
-    if form.by_phone:
-        if booking.who_calls == "citizen" and booking.phone_to_call:
-            return f"Det er et telefonmøde. Du skal ringe til {format_phone(booking.phone_to_call)}."
+    if form["by_phone"]:
+        if facts["who_calls"] == "citizen" and facts["phone_to_call"]:
+            return f"Det er et telefonmøde. Du skal ringe til {format_phone(facts['phone_to_call'])}."
         return "Det er et telefonmøde. Jobcentret ringer til dig."
-    if form.video:
-        if booking.video_link:
-            return f"Det er et videomøde. Du deltager via linket: {booking.video_link}"
+    if form["video"]:
+        if facts["video_link"]:
+            return f"Det er et videomøde. Du deltager via linket: {facts['video_link']}"
         return "Det er et videomøde."
-    return f"Samtaleform: {form.label}."
+    return f"Samtaleform: {form['label']}."
 
 
 # What a change (R-PC-7) is told as, field by field (in the order the citizen reads them).
@@ -185,16 +216,53 @@ def changed_words(changed) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " og " + words[-1]
 
 
-def _meeting(booking) -> str:
-    return booking.conversation_type.label.lower()
+def booking_facts(booking, *, old_start: datetime | None = None, changed=()) -> dict:
+    """What the booking messages say, read from the booking as it is now, as plain JSON values: the
+    outbox stores them with each message, so the worker tells what was true when it was queued even
+    if the booking has been moved since. Only what the texts and the .ics show — no CPR, no title or
+    description."""
+    form = booking.contact_form
+    changed = [k for k in changed if k in CHANGED_WHAT]
+    tell_caseworker = "caseworker" in changed and booking.caseworker_id and booking.caseworker_visible
+    return {
+        "meeting": booking.conversation_type.label,
+        "start": _moment(booking.start),
+        "end": _moment(booking.end),
+        "old_start": _moment(old_start) if old_start else None,
+        "form": {
+            "label": form.label,
+            "personal_attendance": form.personal_attendance,
+            "by_phone": form.by_phone,
+            "video": form.video,
+        },
+        "location": booking.location,
+        "address": booking.address,
+        "who_calls": booking.who_calls,
+        "phone_to_call": booking.phone_to_call,
+        "video_link": booking.video_link,
+        "jobcenter": booking.jobcenter.name if booking.jobcenter_id else "",
+        "booking_number": booking.booking_number,
+        "changed": changed,
+        "caseworker": booking.caseworker.name if tell_caseworker else "",
+    }
+
+
+def _moment(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat()
 
 
 def booking_text(
     kind: str, channel: str, booking, *, old_start: datetime | None = None, changed=()
 ) -> Rendered:
-    meeting = _meeting(booking)
-    at = when(booking.start)
-    place = where(booking)
+    """The message about `booking` as it is now (previews, tests); the outbox renders its snapshot."""
+    return booking_message(kind, channel, booking_facts(booking, old_start=old_start, changed=changed))
+
+
+def booking_message(kind: str, channel: str, facts: dict) -> Rendered:
+    meeting = facts["meeting"].lower()
+    at = when(datetime.fromisoformat(facts["start"]))
+    place = where(facts)
+    changed = facts["changed"]
     if kind == K.BOOKING_SUMMONS:
         subject = "Du er indkaldt til møde med jobcentret"
         lead = f"Du er indkaldt til {meeting} med jobcentret {at}.\n{place}"
@@ -203,7 +271,8 @@ def booking_text(
         lead = f"Du har booket {meeting} med jobcentret {at}.\n{place}"
     elif kind == K.BOOKING_MOVED:
         subject = "Dit møde med jobcentret er flyttet"
-        before = f" {when(old_start)}" if old_start else ""
+        old_start = facts["old_start"]
+        before = f" {when(datetime.fromisoformat(old_start))}" if old_start else ""
         lead = f"Dit møde med jobcentret{before} er flyttet.\nDin {meeting} er nu {at}.\n{place}"
     elif kind == K.BOOKING_CHANGED:
         subject = "Dit møde med jobcentret er ændret"
@@ -211,16 +280,16 @@ def booking_text(
             f"Jobcentret har ændret {changed_words(changed)} for din {meeting} {at}. "
             f"Tidspunktet er det samme.\n{place}"
         )
-        if "caseworker" in changed and booking.caseworker_id and booking.caseworker_visible:
-            lead += f"\nDu skal tale med {booking.caseworker.name}."
+        if facts["caseworker"]:
+            lead += f"\nDu skal tale med {facts['caseworker']}."
     elif kind == K.BOOKING_CANCELLED:
         subject = "Dit møde med jobcentret er aflyst"
         lead = f"Din {meeting} med jobcentret {at} er aflyst."
     elif kind == K.BOOKING_REMINDER:
         subject = "Påmindelse: du har møde med jobcentret i morgen"
         lead = f"Husk din {meeting} med jobcentret i morgen, {at}.\n{place}"
-    else:  # pragma: no cover - the kinds are a closed set
-        raise ValueError(kind)
+    else:
+        raise ValueError(f"ukendt beskedtype {kind!r}")
     if channel == Channel.SMS:
         return Rendered(subject="", text=f"{lead}\nSe mødet på Jobnet.\n\n{SMS_SIGNATURE}")
     calendar = (
@@ -228,7 +297,7 @@ def booking_text(
         if kind == K.BOOKING_CANCELLED
         else "Vi har vedhæftet en kalenderfil, så du kan sætte mødet i din kalender."
     )
-    jobcenter = booking.jobcenter.name if booking.jobcenter_id else "Dit Jobcenter"
+    jobcenter = facts["jobcenter"] or "Dit Jobcenter"
     text = (
         f"{lead}\n\n{calendar}\nDu kan se dine møder på Jobnet, www.jobnet.dk.\n\n"
         f"Venlig hilsen\n{jobcenter}\n\n"

@@ -10,7 +10,6 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from samtale.core import clock, danish
-from samtale.messaging import texts
 from samtale.messaging.models import Channel, MessageKind
 
 FREE_TIME_DAYS = 28
@@ -78,14 +77,17 @@ class MessagePreview:
 
 
 def citizen_messages(kind: str, booking, *, old_start=None) -> list[MessagePreview]:
-    """The SMS and the e-mail the citizen gets about `booking`, rendered by the outbox's own texts."""
+    """The SMS and the e-mail the citizen gets about `booking`: the outbox's own snapshot of it, rendered
+    as the worker will render it."""
+    from samtale.messaging import content
     from samtale.messaging.services import subscribed_channels
 
     subscribed = {channel for channel, _recipient in subscribed_channels(booking.citizen)}
+    snapshot = content.booking_snapshot(booking, old_start=old_start, calendar=False)
     out = []
     for channel, name in ((Channel.SMS, "SMS"), (Channel.EMAIL, "E-mail")):
-        rendered = texts.booking_text(kind, channel, booking, old_start=old_start)
-        out.append(MessagePreview(name, rendered.subject, rendered.text, channel in subscribed))
+        said = content.render(kind, channel, snapshot, attachment=False)
+        out.append(MessagePreview(name, said.subject, said.text, channel in subscribed))
     return out
 
 
@@ -99,15 +101,18 @@ def outbox_mark(citizen) -> int:
 def told(citizen, mark: int, what: str) -> str:
     """The success message: what was done and what the citizen is told — read from the outbox rows the
     write queued (so it is true, whatever messaging decided: R-NT-6 subscriptions, past meetings …)."""
+    from samtale.messaging.content import message_content
     from samtale.messaging.models import Message
 
     queued = list(
-        Message.objects.filter(citizen=citizen, id__gt=mark).order_by("id").values_list("channel", "text")
+        Message.objects.filter(citizen=citizen, id__gt=mark)
+        .only("kind", "channel", "snapshot", "subject", "text", "attachment")
+        .order_by("id")
     )
     if not queued:
         return f"{what} Borgeren ser det på Min side, men får ingen SMS eller e-mail om det."
-    channels = " og ".join(dict.fromkeys("SMS" if c == Channel.SMS else "e-mail" for c, _t in queued))
-    first = queued[0][1].split("\n", 1)[0]
+    channels = " og ".join(dict.fromkeys("SMS" if m.channel == Channel.SMS else "e-mail" for m in queued))
+    first = message_content(queued[0], attachment=False).text.split("\n", 1)[0]
     return f"{what} Borgeren får besked på {channels}: »{first}«"
 
 
