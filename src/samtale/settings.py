@@ -146,7 +146,9 @@ STATICFILES_DIRS = [
 ]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
-SESSION_SAVE_EVERY_REQUEST = True
+# Not on every request: the idle timeout (samtale.identity.sessions) saves the session when its
+# last-activity stamp is a minute old, which also renews the stored session's expiry.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SAMTALE_SECURE_COOKIES")

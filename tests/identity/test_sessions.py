@@ -13,6 +13,7 @@ import time_machine
 from django.test import Client
 
 import samtale.identity
+from samtale.core.identity import SESSION_LAST_SEEN
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -52,6 +53,42 @@ def test_caseworker_idles_for_8_hours_and_an_htmx_request_is_told_where_to_go(cw
         t.shift(timedelta(hours=8, minutes=1))
         r = client.get("/sagsbehandler/", headers={"HX-Request": "true"})
         assert r.status_code == 204 and r["HX-Redirect"] == "/logget-ud/?grund=tid"
+
+
+def _session_writes(client, path: str) -> int:
+    """The statements a page view sends to the session table that change it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return sum(
+        1
+        for q in queries
+        if "django_session" in q["sql"] and not q["sql"].lstrip().upper().startswith("SELECT")
+    )
+
+
+def test_the_activity_stamp_is_written_at_most_once_a_minute(make_citizen):
+    """Issue 15: a page view within the minute reads the session but does not save it."""
+    with time_machine.travel(T0, tick=False) as t:
+        client = signed_in(citizen=str(make_citizen().public_id))
+        t.shift(timedelta(seconds=59))
+        assert _session_writes(client, "/borger/") == 0
+        assert client.session[SESSION_LAST_SEEN] == T0.timestamp()
+        t.shift(timedelta(seconds=1))
+        assert _session_writes(client, "/borger/") == 1
+        assert client.session[SESSION_LAST_SEEN] == (T0 + timedelta(minutes=1)).timestamp()
+
+
+def test_the_idle_time_counts_from_the_stamp_so_it_may_end_up_to_a_minute_early(make_citizen):
+    """docs/operations.md: the idle timeout's precision is a minute, and it errs on the early side."""
+    with time_machine.travel(T0, tick=False) as t:
+        client = signed_in(citizen=str(make_citizen().public_id))
+        t.shift(timedelta(seconds=50))
+        assert client.get("/borger/").status_code == 200  # within the minute: the stamp stays at T0
+        t.shift(timedelta(minutes=29, seconds=11))  # 30:01 after the stamp, 29:11 after that page view
+        assert client.get("/borger/")["Location"] == "/logget-ud/?grund=tid"
 
 
 def test_absolute_timeout_ends_even_an_active_session(settings, make_citizen):
@@ -95,6 +132,9 @@ def test_renewing_the_session_answers_the_time_left(make_citizen):
         client = signed_in(citizen=str(make_citizen().public_id))
         t.shift(timedelta(minutes=29))
         assert client.post("/session/forny/").json() == {"seconds_left": 1800}
+        t.shift(timedelta(seconds=10))  # the button restarts the idle time even within the minute
+        assert client.post("/session/forny/").json() == {"seconds_left": 1800}
+        assert client.session[SESSION_LAST_SEEN] == (T0 + timedelta(minutes=29, seconds=10)).timestamp()
     assert Client().post("/session/forny/").status_code == 401
 
 

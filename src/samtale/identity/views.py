@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from samtale.core.identity import SESSION_METHOD
-from samtale.identity.sessions import seconds_left
+from samtale.identity.sessions import renew
 
 
 def safe_next(request, default: str) -> str:
@@ -80,10 +80,10 @@ def signed_out(request):
 
 @require_POST
 def session_renew(request):
-    """The portal's "Bliv logget ind" button: any request counts as activity, so answering is enough."""
+    """The portal's "Bliv logget ind" button."""
     if not request.user.is_authenticated:
         return JsonResponse({"seconds_left": 0}, status=401)
-    return JsonResponse({"seconds_left": seconds_left(request.session)})
+    return JsonResponse({"seconds_left": renew(request.session)})
 
 
 def provider_sign_out(request):
