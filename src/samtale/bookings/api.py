@@ -8,13 +8,14 @@ from uuid import UUID
 from ninja import Field, Query, Router, Schema
 
 from samtale.api.auth import require
-from samtale.api.render import LocalTimes, json_response, moment_text
+from samtale.api.render import json_response
 from samtale.bookings import selectors, services
 from samtale.bookings.models import Booking
 from samtale.citizens.selectors import citizen_get
 from samtale.core import clock
 from samtale.core.actors import Actor
 from samtale.core.errors import InvalidInput, NotFound
+from samtale.core.moments import LocalTimes, moment_text
 from samtale.core.validation import EventTime, QueryDate, check_query_range
 from samtale.scheduling.models import Slot
 from samtale.scheduling.selectors import slot_get

@@ -7,9 +7,10 @@ from uuid import UUID
 from ninja import Field, Query, Router, Schema
 
 from samtale.api.auth import require
-from samtale.api.render import LocalTimes, json_response
+from samtale.api.render import json_response
 from samtale.core import clock
 from samtale.core.errors import InvalidInput
+from samtale.core.moments import LocalTimes
 from samtale.core.validation import EventDate, EventTime, QueryDate, check_query_range
 from samtale.scheduling import selectors, services
 from samtale.scheduling.models import MeetingOffer, Slot

@@ -6,10 +6,10 @@ from datetime import date, timedelta
 
 from django.db.models import Q
 
-from samtale.api.render import moment_text
 from samtale.core import audit, clock
 from samtale.core.actors import Actor
 from samtale.core.errors import InvalidInput, NotFound
+from samtale.core.moments import moment_text
 from samtale.scheduling.models import MeetingOffer, Slot, SlotStatus
 from samtale.scheduling.services import offers_q_for
 
@@ -179,7 +179,7 @@ def calendar_rows(
     date_to: date | None = None,
 ) -> tuple[list[tuple], list[tuple]]:
     """The same calendar as `calendar`, as tuples of CALENDAR_BOOKING_COLUMNS and CALENDAR_SLOT_COLUMNS
-    by start (times as `api.render.moment_text`): a jobcenter's week is thousands of free times, and
+    by start (times as `core.moments.moment_text`): a jobcenter's week is thousands of free times, and
     model instances cost more than the query."""
     from samtale.bookings.models import Booking
 
