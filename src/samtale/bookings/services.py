@@ -639,7 +639,7 @@ def _booking_self_book(*, actor: Actor, slot: Slot, contact_form=None) -> Bookin
     slot = _slot_for_booking(slot)
     if slot.status == SlotStatus.PUBLISHED and slot.booked < slot.capacity:
         with transaction.atomic():
-            Citizen.objects.select_for_update().filter(pk=actor.citizen.pk).values_list("pk").get()
+            citizen_lock(actor.citizen.pk, read=False)
             return _self_book_checked(actor, slot, contact_form)
     _self_book_checked(actor, slot, contact_form)
     raise AssertionError("a taken or withdrawn free time is refused by the checks")  # pragma: no cover

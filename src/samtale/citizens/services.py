@@ -22,12 +22,17 @@ from samtale.organisations.models import AKasse, Jobcenter
 from samtale.reporting.services import report
 
 
-def citizen_lock(citizen: Citizen | int) -> Citizen:
+def citizen_lock(citizen: Citizen | int, *, read: bool = True) -> Citizen | None:
     """Lock the citizen row for the rest of the transaction. Every service that changes a citizen's
     bookings or deadlines calls this first, so rules spanning the citizen's records hold under
-    concurrency (SQLite serialises writers by itself)."""
+    concurrency (SQLite serialises writers by itself). `read=False` when the caller has the citizen's
+    facts already (the self-booking's hot path): only the id is read, and None returned."""
     pk = citizen.pk if isinstance(citizen, Citizen) else citizen
-    return Citizen.objects.select_for_update().get(pk=pk)
+    locked = Citizen.objects.select_for_update().filter(pk=pk)
+    if not read:
+        locked.values_list("pk").get()
+        return None
+    return locked.get()
 
 
 def normalise_phone(value: str | None) -> str:
