@@ -15,3 +15,14 @@ def test_demo_history_is_realistic_and_idempotent():
     assert HeldConversation.objects.filter(participants__role__code="tolk").exists()
     demo.load()
     assert HeldConversation.objects.count() == count
+
+
+def test_demo_conversations_were_held_on_working_days():
+    # A caseworker browsing the demo should not find conversations held on a Saturday or a holiday.
+    from samtale.core import clock
+    from samtale.scheduling.rules import next_meeting_day
+
+    demo.load()
+    days = {clock.local_date(at) for at in HeldConversation.objects.values_list("held_at", flat=True)}
+    assert days
+    assert [d for d in days if next_meeting_day(d) != d] == []

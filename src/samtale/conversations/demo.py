@@ -11,6 +11,7 @@ from samtale.conversations.models import HeldConversation
 from samtale.conversations.services import held_conversation_register
 from samtale.core import clock
 from samtale.core.actors import Actor
+from samtale.core.demo import working_day
 
 COURSE = [
     "Du søger mindst fem relevante stillinger om ugen og noterer dem i din joblog.",
@@ -84,7 +85,8 @@ def load(ctx) -> None:
         day = ctx.today - timedelta(days=3 + (i % 5) + 36 * len(plan))
         for n, (kind, form, extra) in enumerate(plan):
             day += timedelta(days=28 + ctx.rng.randint(0, 7))
-            held_at = clock.at(day, 9 + (i + n) % 6, 30 if n % 2 else 0)
+            # Held on a working day, as real conversations are (the spread itself may land on a weekend).
+            held_at = clock.at(working_day(day), 9 + (i + n) % 6, 30 if n % 2 else 0)
             if held_at >= now:
                 break
             fields = {}

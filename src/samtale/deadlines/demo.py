@@ -122,7 +122,7 @@ def load(ctx) -> None:
         booking_summon = None
     if booking_summon is not None:
         for label, meeting_in in [
-            ("indfriet, møde i morgen — lukkes i morgen", 1),
+            ("indfriet, møde næste arbejdsdag", 1),
             ("indfriet, møde om 5 dage", 5),
         ]:
             deadline = create(label, 10)
