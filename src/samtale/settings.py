@@ -107,6 +107,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # every request (samtale.core.postgresql; docs/operations.md, "Database connections").
     DATABASES["default"]["ENGINE"] = "samtale.core.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The same backend, with a LIKE that folds æ, ø, å and every other letter's case, as PostgreSQL's
+    # ILIKE does (samtale.core.sqlite).
+    DATABASES["default"]["ENGINE"] = "samtale.core.sqlite"
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at BEGIN, so two
     # writers queue instead of failing with "database is locked" half-way through a transaction.

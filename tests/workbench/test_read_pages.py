@@ -44,6 +44,17 @@ def test_name_search_finds_every_word_in_any_case_within_my_jobcenters_and_audit
     assert not AuditRecord.objects.filter(citizen=outsider).exists()
 
 
+def test_name_search_folds_the_case_of_danish_letters(wb_world, wb_a, make_citizen, jc_a):
+    # SQLite's own LIKE folds only A–Z; PostgreSQL's ILIKE folds every letter. Both must find these.
+    make_citizen(jobcenter=jc_a, name="Åse Østergård Ærø")
+    make_citizen(jobcenter=jc_a, name="Aase Ostergaard")
+    for q in ("østergård", "ØSTERGÅRD", "åse ærø"):
+        page = text(wb_a.get(f"{WB}/borgere/", {"q": q}))
+        assert "1 borger matcher" in page and "Åse Østergård Ærø" in page, q
+    # The wildcards of LIKE are searched for as letters, as before.
+    assert "Åse" not in text(wb_a.get(f"{WB}/borgere/", {"q": "ø_tergård%"}))
+
+
 def test_name_search_is_paginated(wb_world, wb_a, make_citizen, jc_a):
     for i in range(30):
         make_citizen(jobcenter=jc_a, name=f"Pia Holm {i:02d}")
