@@ -181,41 +181,134 @@ def _array(ids) -> str:
     return "{" + ",".join(map(str, ids)) + "}"
 
 
-def _lock_chunk(cursor, rows, where: str, params: dict) -> tuple[str, str, str, str]:
-    """PostgreSQL: lock the chunk; return how the statements after it read exactly its due rows
-    (FROM, WHERE, ORDER BY: deadline id order) and which rows the UPDATE moves.
+def _lock_chunk(cursor, rows, where: str, params: dict) -> str:
+    """PostgreSQL: lock the chunk's citizens and their due deadlines with one statement; return the
+    locked deadlines' physical places (ctid) in deadline id order, as an array literal.
 
-    The services' lock order: the citizens first, in id order, then the deadlines (ARCHITECTURE.md
-    "One citizen at a time"). Holding the citizens also covers the foreign-key checks of the rows
-    inserted next (FOR KEY SHARE on the citizen), which would otherwise wait for a service that
-    waits for us: a deadlock. The deadline lock re-evaluates the condition on the newest row, so a
-    deadline a service changed since the cursor's scan drops out; the rows it locks cannot change
-    or move until we commit, so the statements after it address them by their physical place
-    (ctid: a TID lookup each). Each lock is a LATERAL subquery with its own FOR UPDATE, one
-    primary-key probe per id. The planner would otherwise, misjudging how many rows the conditions
-    keep and pricing every lookup as a random read, scan whole tables once per chunk: the chunk's
-    transaction turns sequential scans off (and JIT, which compiles each statement anew)."""
+    The services' lock order, citizen before deadline (ARCHITECTURE.md "One citizen at a time"): the
+    pairs go in citizen id order and each deadline's probe refers to its citizen's, so the citizen is
+    locked before its deadline. Holding the citizens also covers the foreign-key checks of the rows
+    inserted next (FOR KEY SHARE on the citizen), which would otherwise wait for a service that waits
+    for us: a deadlock. The deadline lock re-evaluates the condition on the newest row, so a deadline
+    a service changed since the cursor's scan drops out; the rows it locks cannot change or move until
+    we commit, so the statement after it addresses them by their physical place (a TID lookup each).
+    Each lock is a LATERAL subquery with its own FOR UPDATE, one primary-key probe per id. The planner
+    would otherwise, misjudging how many rows the conditions keep and pricing every lookup as a random
+    read, scan whole tables once per chunk: the chunk's transaction turns sequential scans off (and
+    JIT, which compiles each statement anew)."""
     cursor.execute(
         "SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true), "
         "set_config('enable_seqscan', 'off', true)"
     )
-    # The arrays travel as one array literal each, built here or by the database: adapting a list
-    # of 20,000 values per statement cost more CPU than the rest of the batch's Python together.
-    citizens = sorted({citizen for _, citizen in rows})
+    # The arrays travel as one array literal each: adapting a list of 20,000 values per statement
+    # cost more CPU than the rest of the batch's Python together.
+    pairs = sorted((citizen, deadline) for deadline, citizen in rows)
     cursor.execute(
-        f"SELECT c.id FROM unnest(%(citizens)s::bigint[]) AS k(id) CROSS JOIN LATERAL "
-        f"(SELECT c.id FROM {C} c WHERE c.id = k.id FOR UPDATE) c",
-        {"citizens": _array(citizens)},
+        f"SELECT coalesce(array_agg(d.ctid ORDER BY d.id), '{{}}')::text "
+        f"FROM unnest(%(citizens)s::bigint[], %(ids)s::bigint[]) AS k(citizen, id) "
+        f"CROSS JOIN LATERAL (SELECT c.id FROM {C} c WHERE c.id = k.citizen FOR UPDATE) c "
+        f"CROSS JOIN LATERAL (SELECT d.id, d.ctid FROM {D} d "
+        f"WHERE d.id = k.id AND c.id = k.citizen AND {where} FOR UPDATE) d",
+        {
+            **params,
+            "citizens": _array(citizen for citizen, _ in pairs),
+            "ids": _array(deadline for _, deadline in pairs),
+        },
+    )
+    return cursor.fetchone()[0]
+
+
+def _chunk_pg(cursor, kind: Kind, places: str, params: dict) -> int:
+    """PostgreSQL: the locked rows' history rows, report events and status in one statement. Each row
+    is read once (by its place) into `src`, with what every event's rows need; one INSERT per table
+    writes the events in the order separate statements per event would (event by event, deadline id
+    order within each: the same ids, so the same feed positions); the UPDATE moves the same rows.
+    All parts see the rows as they were before the statement."""
+    day_sql = _day_sql(kind)
+    steps, status = [], kind.status
+    for i, event in enumerate(kind.events, 1):
+        new = _target(status, event)
+        old = f"'{status}'" if i > 1 else "NULL"  # NULL: the row's own status
+        steps.append(f"({i}, '{event}', {old}, '{new}')")
+        status = new
+    final = status
+    dereg = len(kind.events) + 1 if kind.name == "overdue" else 0  # R-DL-15
+    closed = f", closed_on = {day_sql}" if final == rules.CLOSED_ADMIN else ""
+    payload = (
+        "json_build_object('deadline', s.deadline, 'conversation_type', s.conversation_type, "
+        "'deadline_date', s.deadline_date, 'activation_date', s.activation_date, 'jobcenter', s.jobcenter, "
+        "'old', coalesce(e.old, s.status), 'new', e.new, 'event', e.event, 'day', s.day_text)::jsonb"
+    )
+    deregistrations = (
+        f" UNION ALL SELECT {dereg}, s.n, 'deadline.deregistration_due', s.citizen_id, "
+        "json_build_object('deadline', s.deadline, 'effective_from', s.day_text)::jsonb "
+        "FROM src s WHERE s.self_booking_obligatory"
+        if dereg
+        else ""
     )
     cursor.execute(
-        f"SELECT coalesce(array_agg(d.ctid ORDER BY k.n), '{{}}')::text "
-        f"FROM unnest(%(ids)s::bigint[]) WITH ORDINALITY AS k(id, n) CROSS JOIN LATERAL "
-        f"(SELECT d.ctid FROM {D} d WHERE d.id = k.id AND {where} FOR UPDATE) d",
-        {**params, "ids": _array(deadline for deadline, _ in rows)},
+        f"WITH src AS MATERIALIZED ("
+        f"SELECT k.n, d.id, d.citizen_id, d.status::text AS status, {day_sql} AS day, "
+        f"{_date_text(day_sql)} AS day_text, d.self_booking_obligatory, "
+        f"{_uuid_text('d.public_id')} AS deadline, "
+        f"{_code('codes_conversationtype', 'd.conversation_type_id')} AS conversation_type, "
+        f"{_date_text('d.deadline_date')} AS deadline_date, {_date_text('d.activation_date')} AS activation_date, "
+        f"{_code('organisations_jobcenter', 'd.jobcenter_id')} AS jobcenter "
+        f"FROM unnest(%(places)s::tid[]) WITH ORDINALITY AS k(place, n) JOIN {D} d ON d.ctid = k.place), "
+        f"e (i, event, old, new) AS (VALUES {', '.join(steps)}), "
+        f"h AS (INSERT INTO {H} (deadline_id, at, day, event, old_status, new_status, actor, detail) "
+        f"SELECT s.id, %(now)s, s.day, e.event, coalesce(e.old, s.status), e.new, 'batch', '{{}}'::jsonb "
+        f"FROM src s CROSS JOIN e ORDER BY e.i, s.n), "
+        f"r AS (INSERT INTO {R} (kind, occurred_at, citizen_id, payload) "
+        f"SELECT x.kind, %(now)s, x.citizen_id, x.payload FROM ("
+        f"SELECT e.i, s.n, 'deadline.status_changed' AS kind, s.citizen_id, {payload} AS payload "
+        f"FROM src s CROSS JOIN e{deregistrations}) x ORDER BY x.i, x.n) "
+        f"UPDATE {D} AS d SET status = '{final}', status_since = {day_sql}, updated_at = %(now)s{closed} "
+        f"WHERE d.ctid = ANY(%(places)s::tid[])",
+        {**params, "places": places},
     )
-    params["places"] = cursor.fetchone()[0]
-    source = f"unnest(%(places)s::tid[]) WITH ORDINALITY AS k(place, n) JOIN {D} d ON d.ctid = k.place"
-    return source, "TRUE", "k.n", "d.ctid = ANY(%(places)s::tid[])"
+    return cursor.rowcount
+
+
+def _chunk_sqlite(cursor, kind: Kind, rows, where: str, params: dict) -> int:
+    """SQLite: the writer holds the whole database; each statement re-checks the condition over the
+    chunk's id range."""
+    day_sql = _day_sql(kind)
+    params = {**params, "lo": rows[0][0] - 1, "hi": rows[-1][0]}
+    chunk_where = f"d.id > %(lo)s AND d.id <= %(hi)s AND {where}"
+    old_sql, status = "d.status", kind.status
+    for event in kind.events:
+        new = _target(status, event)
+        status = new
+        cursor.execute(
+            f"INSERT INTO {H} (deadline_id, at, day, event, old_status, new_status, actor, detail) "
+            f"SELECT d.id, %(now)s, {day_sql}, '{event}', {old_sql}, '{new}', 'batch', %(empty)s "
+            f"FROM {D} d WHERE {chunk_where} ORDER BY d.id",
+            {**params, "empty": "{}"},
+        )
+        cursor.execute(
+            f"INSERT INTO {R} (kind, occurred_at, citizen_id, payload) "
+            f"SELECT 'deadline.status_changed', %(now)s, d.citizen_id, {_payload_sql(day_sql, old_sql, new, event)} "
+            f"FROM {D} d WHERE {chunk_where} ORDER BY d.id",
+            params,
+        )
+        old_sql = f"'{new}'"
+    if kind.name == "overdue":  # R-DL-15
+        dereg = f"json_object('deadline', {_uuid_text('d.public_id')}, 'effective_from', {day_sql})"
+        cursor.execute(
+            f"INSERT INTO {R} (kind, occurred_at, citizen_id, payload) "
+            f"SELECT 'deadline.deregistration_due', %(now)s, d.citizen_id, {dereg} "
+            f"FROM {D} d WHERE {chunk_where} AND d.self_booking_obligatory ORDER BY d.id",
+            params,
+        )
+    final = status
+    closed = f", closed_on = {day_sql}" if final == rules.CLOSED_ADMIN else ""
+    cursor.execute(
+        f"UPDATE {D} AS d SET status = '{final}', status_since = {day_sql}, updated_at = %(now)s{closed} "
+        f"WHERE {chunk_where}",
+        params,
+    )
+    return cursor.rowcount
 
 
 def _run_kind(kind: Kind, day: date, now, chunk: int, out) -> int:
@@ -229,54 +322,13 @@ def _run_kind(kind: Kind, day: date, now, chunk: int, out) -> int:
         "day": connection.ops.adapt_datefield_value(day),
         "now": connection.ops.adapt_datetimefield_value(now),
     }
-    day_sql = _day_sql(kind)
     total = 0
     for rows in _due_chunks(where, params, chunk):
         with transaction.atomic(), connection.cursor() as cursor:
             if _pg():
-                source, chunk_where, order, moved = _lock_chunk(cursor, rows, where, params)
-            else:  # SQLite: the writer holds the whole database; the statements re-check the condition
-                params["lo"], params["hi"] = rows[0][0] - 1, rows[-1][0]
-                source, order = f"{D} d", "d.id"
-                chunk_where = moved = f"d.id > %(lo)s AND d.id <= %(hi)s AND {where}"
-            old_sql, status = "d.status", kind.status
-            for event in kind.events:
-                new = _target(status, event)
-                status = new
-                cursor.execute(
-                    f"INSERT INTO {H} (deadline_id, at, day, event, old_status, new_status, actor, detail) "
-                    f"SELECT d.id, %(now)s, {day_sql}, '{event}', {old_sql}, '{new}', 'batch', "
-                    f"{'%(empty)s::jsonb' if _pg() else '%(empty)s'} FROM {source} WHERE {chunk_where} ORDER BY {order}",
-                    {**params, "empty": "{}"},
-                )
-                cursor.execute(
-                    f"INSERT INTO {R} (kind, occurred_at, citizen_id, payload) "
-                    f"SELECT 'deadline.status_changed', %(now)s, d.citizen_id, {_payload_sql(day_sql, old_sql, new, event)} "
-                    f"FROM {source} WHERE {chunk_where} ORDER BY {order}",
-                    params,
-                )
-                old_sql = f"'{new}'"
-            if kind.name == "overdue":  # R-DL-15
-                dereg = (
-                    f"json_build_object('deadline', {_uuid_text('d.public_id')}, 'effective_from', "
-                    f"{_date_text(day_sql)})::jsonb"
-                    if _pg()
-                    else f"json_object('deadline', {_uuid_text('d.public_id')}, 'effective_from', {day_sql})"
-                )
-                cursor.execute(
-                    f"INSERT INTO {R} (kind, occurred_at, citizen_id, payload) "
-                    f"SELECT 'deadline.deregistration_due', %(now)s, d.citizen_id, {dereg} "
-                    f"FROM {source} WHERE {chunk_where} AND d.self_booking_obligatory ORDER BY {order}",
-                    params,
-                )
-            final = status
-            closed = f", closed_on = {day_sql}" if final == rules.CLOSED_ADMIN else ""
-            cursor.execute(
-                f"UPDATE {D} AS d SET status = '{final}', status_since = {day_sql}, updated_at = %(now)s{closed} "
-                f"WHERE {moved}",
-                params,
-            )
-            count = cursor.rowcount
+                count = _chunk_pg(cursor, kind, _lock_chunk(cursor, rows, where, params), params)
+            else:
+                count = _chunk_sqlite(cursor, kind, rows, where, params)
         total += count
         if out is not None and len(rows) >= chunk:
             out.write(f"  {day} {kind.name}: {total} …\n")
