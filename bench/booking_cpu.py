@@ -5,8 +5,8 @@ with a citizen's bearer token, on a scratch PostgreSQL database seeded as `booki
 
 It reports, for self-bookings of distinct free times and for "full" refusals: CPU ms per request
 (time.process_time of this process: Django's and psycopg's share, not PostgreSQL's), wall ms, and the
-SQL statements and round trips per request. `--profile FILE` writes a cProfile of the refusals and
-bookings (read it with `python -m pstats FILE`).
+SQL statements and round trips per request. `--profile FILE` writes a cProfile of the refusals to
+FILE.refusal and of the bookings to FILE.booking, timed in CPU (read them with `python -m pstats`).
 
     .venv/bin/python bench/booking_cpu.py                 # 300 bookings, 300 refusals
     .venv/bin/python bench/booking_cpu.py --requests 1000 --profile /tmp/booking.prof
@@ -83,12 +83,22 @@ def main() -> int:
 
         def run(name: str, attempts: list[tuple[str, str]], expect: int) -> dict:
             statuses: dict[int, int] = {}
+            profiler = None
+            if args.profile:
+                import cProfile
+
+                profiler = cProfile.Profile(time.process_time)
             with CaptureQueriesContext(connection) as queries:
+                if profiler is not None:
+                    profiler.enable()
                 cpu0, wall0 = time.process_time(), time.perf_counter()
                 for token, slot in attempts:
                     status, _ = call(token, slot)
                     statuses[status] = statuses.get(status, 0) + 1
                 cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+                if profiler is not None:
+                    profiler.disable()
+                    profiler.dump_stats(f"{args.profile}.{name.rstrip('s')}")
             n = len(attempts)
             sql = [q["sql"] for q in queries.captured_queries]
             figures = {
@@ -109,17 +119,8 @@ def main() -> int:
         n = args.requests
         refusals = [(tokens[i % clients], full) for i in range(n)]
         bookings = [(tokens[i % clients], free[i]) for i in range(n)]
-        profiler = None
-        if args.profile:
-            import cProfile
-
-            profiler = cProfile.Profile()
-            profiler.enable()
         print(f"booking_cpu: load {load()}")
         out = {"refusal": run("refusals", refusals, 409), "booking": run("bookings", bookings, 201)}
-        if profiler is not None:
-            profiler.disable()
-            profiler.dump_stats(args.profile)
         out["load"] = load()
         print(json.dumps(out))
     return 0

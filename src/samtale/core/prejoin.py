@@ -30,18 +30,38 @@ class Prejoined:
     """`Prejoined(Slot, ["offer", "offer__jobcenter"], "t0.public_id = %s", ["public_id"]).get([x])`
     is `Slot.objects.select_related("offer", "offer__jobcenter").filter(public_id=x).first()`.
     `where` refers to the base table as t0; every value is a parameter, prepared for the database as
-    the base model's field of the same place in `fields` would prepare it."""
+    the base model's field of the same place in `fields` would prepare it.
 
-    def __init__(self, model: type[Model], related: Sequence[str], where: str, fields: Sequence[str]) -> None:
+    `extra` adds `(name, sql)` columns after the models' (subqueries of t0, say), set on the base
+    instance as attributes the way `RawQuerySet` sets its annotations; a statement with such columns
+    names its parameters (`%(name)s` in `where` and `extra`) and is read by `get_named(params)`, the
+    values already as the database takes them."""
+
+    def __init__(
+        self,
+        model: type[Model],
+        related: Sequence[str],
+        where: str,
+        fields: Sequence[str] = (),
+        extra: Sequence[tuple[str, str]] = (),
+    ) -> None:
         self.model, self.related, self.where = model, list(related), where
         self.fields = [model._meta.get_field(name) for name in fields]
+        self.extra = list(extra)
         self._built: dict[str, tuple[str, list[_Part], list]] = {}
 
     def get(self, values: Sequence) -> Model | None:
         alias = router.db_for_read(self.model)
         connection = connections[alias]
-        sql, parts, converters = self._build(alias)
         params = [f.get_db_prep_value(v, connection) for f, v in zip(self.fields, values, strict=True)]
+        return self._get(alias, params)
+
+    def get_named(self, params: dict) -> Model | None:
+        return self._get(router.db_for_read(self.model), params)
+
+    def _get(self, alias: str, params) -> Model | None:
+        connection = connections[alias]
+        sql, parts, converters = self._build(alias)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()
@@ -67,7 +87,10 @@ class Prejoined:
             if parent is not None:
                 part.field.set_cached_value(parent, obj)
             objects.append(obj)
-        return objects[0]
+        base = objects[0]
+        for (name, _), value in zip(self.extra, row[len(row) - len(self.extra) :], strict=True):
+            setattr(base, name, value)
+        return base
 
     def _build(self, alias: str):
         if alias in self._built:
@@ -113,6 +136,7 @@ class Prejoined:
             if nullable:
                 nullable_paths.add(path)
             paths[path] = add(field.related_model, parent, field, nullable)
+        selects += [f"({expression}) AS {qn(name)}" for name, expression in self.extra]
         sql = (
             f"SELECT {', '.join(selects)} FROM {qn(self.model._meta.db_table)} t0 "  # noqa: S608
             f"{' '.join(joins)} WHERE {self.where}"
