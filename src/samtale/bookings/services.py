@@ -11,7 +11,7 @@ from functools import cache
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 
 from samtale.bookings import rules
 from samtale.bookings.models import BOOKING_RELATED, Booking, BookingChange, BookingStatus, WhoCalls
@@ -32,6 +32,7 @@ from samtale.codes.selectors import get_code
 from samtale.core import audit, clock, throttle
 from samtale.core.actors import Actor
 from samtale.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from samtale.core.prejoin import Prejoined
 from samtale.core.validation import check_event_times
 from samtale.organisations.models import Caseworker
 from samtale.reporting.services import report
@@ -226,7 +227,7 @@ def _save(booking: Booking, *, create: bool = False, savepoint: bool = True) -> 
                 booking.booking_number = (
                     f"B-{clock.local(booking.created_at or clock.now()).year}-{booking.pk:06d}"
                 )
-                Booking.objects.filter(pk=booking.pk).update(booking_number=booking.booking_number)
+                _set_booking_number(booking)
             else:
                 booking.save()
     except IntegrityError as exc:
@@ -241,6 +242,18 @@ def _save(booking: Booking, *, create: bool = False, savepoint: bool = True) -> 
             ) from None
         raise
     return booking
+
+
+def _set_booking_number(booking: Booking) -> None:
+    """`Booking.objects.filter(pk=…).update(booking_number=…)` written once (every booking runs it)."""
+    connection = connections[router.db_for_write(Booking)]
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {qn(Booking._meta.db_table)} SET {qn(Booking._meta.get_field('booking_number').column)} = %s "  # noqa: S608
+            f"WHERE {qn(Booking._meta.pk.column)} = %s",
+            [booking.booking_number, booking.pk],
+        )
 
 
 def _reject_unknown(fields: dict, known: set[str]) -> None:
@@ -371,8 +384,18 @@ def _already_booked() -> Conflict:
     )
 
 
+# `offer.contact_forms.all().order_by("id")` written once: every booking reads its offer's forms.
+_OFFER_CONTACT_FORMS = Prejoined(
+    ContactForm,
+    [],
+    f"t0.id IN (SELECT o.contactform_id FROM {MeetingOffer.contact_forms.through._meta.db_table} o "  # noqa: S608
+    "WHERE o.meetingoffer_id = %s) ORDER BY t0.id",
+    ["id"],
+)
+
+
 def _pick_contact_form(slot: Slot, contact_form) -> ContactForm:
-    forms = list(slot.offer.contact_forms.all().order_by("id"))
+    forms = _OFFER_CONTACT_FORMS.all([slot.offer_id])
     if contact_form is None:
         if not forms:
             raise InvalidInput("Mødetilbuddet har ingen kontaktform.", code="offer_without_contact_form")

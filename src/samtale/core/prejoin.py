@@ -59,14 +59,28 @@ class Prejoined:
     def get_named(self, params: dict) -> Model | None:
         return self._get(router.db_for_read(self.model), params)
 
+    def all(self, values: Sequence) -> list[Model]:
+        """Every row `where` finds, in its order (`where` may end in ORDER BY), as `get` builds one."""
+        alias = router.db_for_read(self.model)
+        connection = connections[alias]
+        params = [f.get_db_prep_value(v, connection) for f, v in zip(self.fields, values, strict=True)]
+        sql, _, _ = self._build(alias)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return [self._instance(alias, row) for row in rows]
+
     def _get(self, alias: str, params) -> Model | None:
         connection = connections[alias]
-        sql, parts, converters = self._build(alias)
+        sql, _, _ = self._build(alias)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()
-        if row is None:
-            return None
+        return None if row is None else self._instance(alias, row)
+
+    def _instance(self, alias: str, row) -> Model:
+        connection = connections[alias]
+        _, parts, converters = self._build(alias)
         row = list(row)
         for i, chain in converters:
             for converter, expression in chain:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import F, Q
 
 from samtale.codes.models import ContactForm, ContactGroup, ConversationType
@@ -463,10 +463,21 @@ def _check_schedule_in_opening_hours(jobcenter: Jobcenter, weekdays, day_start: 
 
 
 def slot_take_place(slot: Slot) -> None:
-    """R-PC-5: take one place with a conditional UPDATE; zero rows means full (or withdrawn)."""
-    taken = Slot.objects.filter(pk=slot.pk, status=SlotStatus.PUBLISHED, booked__lt=F("capacity")).update(
-        booked=F("booked") + 1
+    """R-PC-5: take one place with a conditional UPDATE; zero rows means full (or withdrawn).
+    The statement is `filter(pk=…, status=PUBLISHED, booked__lt=F("capacity")).update(booked=F("booked")
+    + 1)` written once: it runs in every booking of a rush."""
+    connection = connections[router.db_for_write(Slot)]
+    qn = connection.ops.quote_name
+    pk, status, booked, capacity = (
+        qn(Slot._meta.get_field(name).column) for name in ("id", "status", "booked", "capacity")
     )
+    sql = (
+        f"UPDATE {qn(Slot._meta.db_table)} SET {booked} = {booked} + 1 "  # noqa: S608
+        f"WHERE {pk} = %s AND {status} = %s AND {booked} < {capacity}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [slot.pk, SlotStatus.PUBLISHED.value])
+        taken = cursor.rowcount
     if not taken:
         raise Conflict(
             "Tiden er desværre optaget. Vælg en anden tid.", code="slot_full", rule="R-PC-5", field="slot"
