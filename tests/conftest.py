@@ -89,6 +89,17 @@ def no_demo_week(settings):
     settings.DEMO_WEEK = False
 
 
+@pytest.fixture(autouse=True)
+def token_cache_off(settings):
+    """Tests revoke tokens behind the ORM's back too (`.update()`, as another process would) and expect
+    the next request to see it: the per-process token cache is off unless a test turns it on
+    (tests/bookings/test_token_cache.py pins what it keeps and for how long)."""
+    from samtale.organisations import token_cache
+
+    settings.SAMTALE_TOKEN_CACHE_SECONDS = 0
+    token_cache.clear()
+
+
 def pytest_collection_modifyitems(config, items):
     on_postgres = connection.vendor == "postgresql"
     skip = pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL=postgres://…)")

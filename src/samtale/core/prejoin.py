@@ -78,13 +78,41 @@ class Prejoined:
             row = cursor.fetchone()
         return None if row is None else self._instance(alias, row)
 
-    def _instance(self, alias: str, row) -> Model:
+    def row(self, values: Sequence) -> list | None:
+        """The row `get(values)` would build its instances from (values converted as Django converts
+        them), or None: for a caller that keeps it and builds fresh instances from it with `build`."""
+        alias = router.db_for_read(self.model)
         connection = connections[alias]
-        _, parts, converters = self._build(alias)
+        params = [f.get_db_prep_value(v, connection) for f, v in zip(self.fields, values, strict=True)]
+        sql, _, _ = self._build(alias)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        return None if row is None else self._convert(alias, row)
+
+    def build(self, row: list) -> Model:
+        """New instances (the base row's and its related rows') from a row as `row` returned it."""
+        return self._objects(router.db_for_read(self.model), row)
+
+    def column(self, name: str) -> int:
+        """Where the base model's field `name` is in a row."""
+        _, parts, _ = self._build(router.db_for_read(self.model))
+        return parts[0].first + parts[0].columns.index(self.model._meta.get_field(name))
+
+    def _instance(self, alias: str, row) -> Model:
+        return self._objects(alias, self._convert(alias, row))
+
+    def _convert(self, alias: str, row) -> list:
+        connection = connections[alias]
+        _, _, converters = self._build(alias)
         row = list(row)
         for i, chain in converters:
             for converter, expression in chain:
                 row[i] = converter(row[i], expression, connection)
+        return row
+
+    def _objects(self, alias: str, row: list) -> Model:
+        _, parts, _ = self._build(alias)
         objects: list[Model | None] = []
         for part in parts:
             values = row[part.first : part.first + len(part.columns)]

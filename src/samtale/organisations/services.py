@@ -13,6 +13,7 @@ from django.db.models import Q
 from samtale.core import clock
 from samtale.core.errors import InvalidInput, NotFound
 from samtale.core.prejoin import Prejoined
+from samtale.organisations import token_cache
 from samtale.organisations.models import AKasse, ApiClient, Authority, Caseworker, Jobcenter
 
 
@@ -167,9 +168,24 @@ _LIVE_TOKEN = Prejoined(
 
 
 def api_client_authenticate(token: str) -> ApiClient | None:
-    client = _LIVE_TOKEN.get([hash_token(token), clock.now()])
-    if client is not None:
-        _touch_last_used(client)
+    """The live token's ApiClient with its holder, or None. Read from the per-process token cache
+    when it holds the token (`token_cache`: a revocation elsewhere shows after at most
+    SAMTALE_TOKEN_CACHE_SECONDS); the expiry is checked on every request either way."""
+    key, now = hash_token(token), clock.now()
+    row = token_cache.get(key, now)
+    if row is not None:
+        client = _LIVE_TOKEN.build(row)
+        if client.expires_at is not None and client.expires_at <= now:
+            token_cache.forget(key)
+            row = None
+    if row is None:
+        row = _LIVE_TOKEN.row([key, now])
+        if row is None:
+            return None
+        token_cache.put(key, row, now)
+        client = _LIVE_TOKEN.build(row)
+    if _touch_last_used(client):
+        row[_LIVE_TOKEN.column("last_used_at")] = client.last_used_at
     return client
 
 
@@ -178,12 +194,14 @@ def api_client_authenticate(token: str) -> ApiClient | None:
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
-def _touch_last_used(client: ApiClient) -> None:
+def _touch_last_used(client: ApiClient) -> bool:
+    """Write the token's last use if the one known is a minute old or more; True if it did."""
     now = clock.now()
     if client.last_used_at is not None and now - client.last_used_at < LAST_USED_RESOLUTION:
-        return
+        return False
     # Conditional, so concurrent requests of one client write it once, not once each.
     ApiClient.objects.filter(pk=client.pk).filter(
         Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USED_RESOLUTION)
     ).update(last_used_at=now)
     client.last_used_at = now
+    return True
