@@ -247,3 +247,41 @@ def test_unknown_gateway_setting_leaves_the_message_for_a_retry(subscribed, sett
     m.refresh_from_db()
     assert m.status == S.SENDING  # claimed, not lost: claimable again when the lease runs out
     assert "kunne ikke behandles" in caplog.text
+
+
+def _item(citizen, key, channel="sms"):
+    return {
+        "kind": K.BOOKING_SUMMONS,
+        "channel": channel,
+        "recipient": citizen.phone if channel == "sms" else citizen.email,
+        "idempotency_key": key,
+        "snapshot": {"v": 1},
+    }
+
+
+def test_several_messages_are_queued_with_one_statement_each_for_messages_and_history(subscribed):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    citizen = subscribed()
+    assert enqueue(citizen, key="k2") is not None
+    with CaptureQueriesContext(connection) as queries:
+        made = services.messages_enqueue(
+            citizen=citizen,
+            messages=[_item(citizen, "k1"), _item(citizen, "k2"), _item(citizen, "k3", "email")],
+        )
+    # The existing key is skipped; the others are written in the given order, each with its history row.
+    assert [m.idempotency_key for m in made] == ["k1", "k3"]
+    rows = list(
+        Message.objects.order_by("id").values_list("idempotency_key", "channel", "status", "snapshot")
+    )
+    assert [r[0] for r in rows] == ["k2", "k1", "k3"]
+    assert rows[1:] == [("k1", "sms", S.QUEUED, {"v": 1}), ("k3", "email", S.QUEUED, {"v": 1})]
+    events = [
+        (e.message.idempotency_key, e.status, e.detail) for e in services.MessageEvent.objects.order_by("id")
+    ]
+    assert events[1:] == [("k1", S.QUEUED, "Lagt i kø"), ("k3", S.QUEUED, "Lagt i kø")]
+    written = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
+    assert len(written) == 3, written  # the existence check, the messages, their history rows
+    assert services.messages_enqueue(citizen=citizen, messages=[_item(citizen, "k1")]) == []
+    assert Message.objects.count() == 3

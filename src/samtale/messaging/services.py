@@ -61,30 +61,69 @@ def message_enqueue(
     """One message into the outbox, in the caller's transaction: what it must say as a `snapshot`
     (messaging.content; the worker renders it) or already as `text`. Returns None when a message
     with this idempotency key exists already (the batch ran twice, a hook fired twice)."""
-    if Message.objects.filter(idempotency_key=idempotency_key).exists():
-        return None
+    made = messages_enqueue(
+        citizen=citizen,
+        messages=[
+            {
+                "kind": kind,
+                "channel": channel,
+                "recipient": recipient,
+                "idempotency_key": idempotency_key,
+                "snapshot": snapshot,
+                "subject": subject,
+                "text": text,
+                "deadline_ref": deadline_ref,
+                "booking": booking,
+                "attachment": attachment,
+                "not_before": not_before,
+            }
+        ],
+    )
+    return made[0] if made else None
+
+
+def _message(citizen, now, *, not_before=None, snapshot=None, **fields) -> Message:
+    return Message(
+        citizen=citizen,
+        snapshot=snapshot or {},
+        status=S.QUEUED,
+        next_attempt_at=not_before or now,
+        **fields,
+    )
+
+
+def messages_enqueue(*, citizen, messages: list[dict]) -> list[Message]:
+    """Several messages into the outbox at once (a booking's SMS and e-mail), in the caller's
+    transaction; each dict holds `message_enqueue`'s arguments. The same rows as one
+    `message_enqueue` each, in the given order, with one existence check, one INSERT of the messages
+    and one of their history rows. Returns the messages made: none for a key that exists already."""
+    if not messages:
+        return []
+    keys = [m["idempotency_key"] for m in messages]
+    exist = set(Message.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True))
     now = clock.now()
+    new = [_message(citizen, now, **m) for m in messages if m["idempotency_key"] not in exist]
+    if not new:
+        return []
     try:
         with transaction.atomic():  # a savepoint: a concurrent twin must not break the caller
-            message = Message.objects.create(
-                citizen=citizen,
-                kind=kind,
-                channel=channel,
-                recipient=recipient,
-                snapshot=snapshot or {},
-                subject=subject,
-                text=text,
-                attachment=attachment,
-                deadline_ref=deadline_ref,
-                booking=booking,
-                idempotency_key=idempotency_key,
-                status=S.QUEUED,
-                next_attempt_at=not_before or now,
-            )
+            Message.objects.bulk_create(new)
     except IntegrityError:
-        return None
-    MessageEvent.objects.create(message=message, at=now, status=S.QUEUED, detail="Lagt i kø")
-    return message
+        # A twin was queued since the check: one at a time, each skipped if its key is taken.
+        made = []
+        for message in new:
+            try:
+                with transaction.atomic():
+                    message.pk = None
+                    message.save(force_insert=True)
+            except IntegrityError:
+                continue
+            made.append(message)
+        new = made
+    MessageEvent.objects.bulk_create(
+        MessageEvent(message=message, at=now, status=S.QUEUED, detail="Lagt i kø") for message in new
+    )
+    return new
 
 
 def deadline_messages_enqueue(*, deadline, kind: str, days_left: int | None = None) -> list[Message]:
@@ -101,20 +140,20 @@ def deadline_messages_enqueue(*, deadline, kind: str, days_left: int | None = No
     snapshot = content.deadline_snapshot(
         deadline, may_book=may_self_book(citizen, clock.today()), days_left=days_left
     )
-    made = []
-    for channel, recipient in channels:
-        message = message_enqueue(
-            citizen=citizen,
-            kind=kind,
-            channel=channel,
-            recipient=recipient,
-            snapshot=snapshot,
-            idempotency_key=f"deadline:{deadline.public_id}:{kind}:{channel}",
-            deadline_ref=deadline.public_id,
-        )
-        if message is not None:
-            made.append(message)
-    return made
+    return messages_enqueue(
+        citizen=citizen,
+        messages=[
+            {
+                "kind": kind,
+                "channel": channel,
+                "recipient": recipient,
+                "snapshot": snapshot,
+                "idempotency_key": f"deadline:{deadline.public_id}:{kind}:{channel}",
+                "deadline_ref": deadline.public_id,
+            }
+            for channel, recipient in channels
+        ],
+    )
 
 
 def booking_messages_enqueue(
@@ -132,20 +171,20 @@ def booking_messages_enqueue(
         sequence=sequence,
         calendar=any(channel == Channel.EMAIL for channel, _ in channels),
     )
-    made = []
-    for channel, recipient in channels:
-        message = message_enqueue(
-            citizen=booking.citizen,
-            kind=kind,
-            channel=channel,
-            recipient=recipient,
-            snapshot=snapshot,
-            idempotency_key=f"booking:{booking.public_id}:{key}:{channel}",
-            booking=booking,
-        )
-        if message is not None:
-            made.append(message)
-    return made
+    return messages_enqueue(
+        citizen=booking.citizen,
+        messages=[
+            {
+                "kind": kind,
+                "channel": channel,
+                "recipient": recipient,
+                "snapshot": snapshot,
+                "idempotency_key": f"booking:{booking.public_id}:{key}:{channel}",
+                "booking": booking,
+            }
+            for channel, recipient in channels
+        ],
+    )
 
 
 # Reactions (hooks appended in MessagingConfig.ready) --------------------------------------------
