@@ -83,6 +83,17 @@ def reference_data(request):
         conversations.load(apps)
 
 
+@pytest.fixture
+def spawned():
+    """Subprocesses a test starts (`spawned.add(Popen(...))`): whatever is still running when the test
+    ends — passed, failed or timed out — is killed, so no `samtale worker` outlives its test."""
+    from tests.processes import Spawned
+
+    procs = Spawned()
+    yield procs
+    procs.kill_all()
+
+
 @pytest.fixture(autouse=True)
 def no_demo_week(settings):
     """The demo's workbench week (300 citizens) takes a while: only tests/workbench/test_demo.py loads it."""

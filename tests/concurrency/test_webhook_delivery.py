@@ -19,6 +19,7 @@ from samtale.core.actors import Actor
 from samtale.reporting.models import ReportEvent, WebhookAttempt, WebhookSubscriber
 from samtale.reporting.services import report, webhook_create
 from tests.messaging.test_worker_crash import database_url
+from tests.processes import wait_for
 from tests.reporting.receiver import Receiver
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -26,7 +27,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 SECRET = "hemmelig-noegle-til-test"
 
 
-def start_worker(log):
+def start_worker(spawned, log):
     import os
     import subprocess
     import sys
@@ -46,20 +47,20 @@ def start_worker(log):
         "SAMTALE_WEBHOOK_BATCH_SIZE": "20",
         "SAMTALE_LOG_LEVEL": "ERROR",
     }
-    return subprocess.Popen(
-        [sys.executable, "-m", "samtale.cli", "worker", "--interval", "0.05"],
-        env=env,
-        cwd=root,
-        stdout=log,
-        stderr=log,
+    return spawned.add(
+        subprocess.Popen(
+            [sys.executable, "-m", "samtale.cli", "worker", "--interval", "0.05"],
+            env=env,
+            cwd=root,
+            stdout=log,
+            stderr=log,
+        )
     )
 
 
-def wait_for(condition, seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.02)
+# Each wait ends as soon as its condition holds; the limit is only a bound for a busy machine (and a
+# worker that dies ends the wait at once, with its log).
+PATIENCE = 120
 
 
 def received_in_order(batches: list[dict]) -> tuple[list[tuple[int, int]], int]:
@@ -80,7 +81,9 @@ def received_in_order(batches: list[dict]) -> tuple[list[tuple[int, int]], int]:
     return [(i, p) for p, i in seen.items()], rewinds
 
 
-def test_every_event_arrives_in_order_through_outages_and_two_crashes(make_citizen, akasse, tmp_path):
+def test_every_event_arrives_in_order_through_outages_and_two_crashes(
+    make_citizen, akasse, tmp_path, spawned
+):
     members = [make_citizen(contact_group=1, akasse=akasse.code) for _ in range(4)]
     others = [make_citizen(contact_group=2, akasse=akasse.code) for _ in range(2)] + [
         make_citizen(contact_group=1) for _ in range(2)
@@ -113,43 +116,50 @@ def test_every_event_arrives_in_order_through_outages_and_two_crashes(make_citiz
             connections.close_all()
 
     writers = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
-    log = open(tmp_path / "worker.log", "wb")
+    log_path = tmp_path / "worker.log"
+    log = open(log_path, "wb")
     kills = 0
+    proc = None
+
+    def waiting(condition, what: str, seconds: float = PATIENCE) -> None:
+        wait_for(condition, seconds, what, proc=proc, log=log_path)
 
     def crash_while_held(proc):
         """Kill the worker after the receiver kept a batch and before it answered."""
         nonlocal kills
         receiver.held.clear()
         receiver.mode = "hold"
-        wait_for(receiver.held.is_set, 30, "a held batch")
+        wait_for(receiver.held.is_set, PATIENCE, "a held batch", proc=proc, log=log_path)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         kills += 1
         receiver.mode = "ok"
-        return start_worker(log)
+        return start_worker(spawned, log)
 
     try:
         for t in writers:
             t.start()
-        proc = start_worker(log)
-        wait_for(lambda: len(receiver.events("/dfdg")) >= 40, 30, "first deliveries")
+        proc = start_worker(spawned, log)
+        waiting(lambda: len(receiver.events("/dfdg")) >= 40, "first deliveries")
         proc = crash_while_held(proc)
         delivered = len(receiver.events("/dfdg"))
-        wait_for(lambda: len(receiver.events("/dfdg")) > delivered, 30, "the restarted worker")
+        waiting(lambda: len(receiver.events("/dfdg")) > delivered, "the restarted worker")
         receiver.mode = "slow"
         batches = len(receiver.batches["/dfdg"])
-        wait_for(lambda: len(receiver.batches["/dfdg"]) >= batches + 3, 30, "slow deliveries")
+        waiting(lambda: len(receiver.batches["/dfdg"]) >= batches + 3, "slow deliveries")
         receiver.mode = "fail"
-        wait_for(lambda: receiver.refused >= 3, 30, "failed deliveries")
+        waiting(lambda: receiver.refused >= 3, "failed deliveries")
         receiver.mode = "ok"
         receiver.stop()  # down
         unreachable = WebhookAttempt.objects.filter(error__contains="kunne ikke nås")
-        wait_for(lambda: unreachable.count() >= 3, 30, "attempts while down")
+        waiting(lambda: unreachable.count() >= 3, "attempts while down")
         receiver.start()  # up again, same port
         delivered = len(receiver.events("/dfdg"))
-        wait_for(lambda: len(receiver.events("/dfdg")) > delivered + 20, 30, "deliveries after the outage")
+        waiting(lambda: len(receiver.events("/dfdg")) > delivered + 20, "deliveries after the outage")
         proc = crash_while_held(proc)
-        time.sleep(1)
+        # the writers go on until the restarted worker has delivered events written after the crash
+        delivered = len(receiver.events("/dfdg"))
+        waiting(lambda: len(receiver.events("/dfdg")) > delivered + 20, "deliveries after the second crash")
         stop.set()
         for t in writers:
             t.join()
@@ -160,7 +170,7 @@ def test_every_event_arrives_in_order_through_outages_and_two_crashes(make_citiz
             ),
         }
         # positions are stamped by the worker; wait until every event has one and all are received
-        wait_for(
+        waiting(
             lambda: (
                 not ReportEvent.objects.filter(position__isnull=True).exists()
                 and all(
@@ -169,13 +179,17 @@ def test_every_event_arrives_in_order_through_outages_and_two_crashes(make_citiz
                     for p in expected
                 )
             ),
-            60,
             "every event delivered",
+            seconds=2 * PATIENCE,
         )
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=20) == 0
+        assert proc.wait(timeout=PATIENCE) == 0
     finally:
         stop.set()
+        for t in writers:
+            if t.is_alive():
+                t.join(timeout=PATIENCE)
+        spawned.kill_all()  # a failed wait leaves no worker running
         log.close()
         receiver.stop()
     assert not errors
@@ -197,7 +211,7 @@ def test_every_event_arrives_in_order_through_outages_and_two_crashes(make_citiz
     member_ids = {str(c.public_id) for c in members}
     assert {e["citizen"] for e in receiver.events("/3f")} <= member_ids
     assert receiver.bad_signatures == 0 and receiver.refused > 0
-    log_text = (tmp_path / "worker.log").read_text(errors="replace")
+    log_text = log_path.read_text(errors="replace")
     for s in WebhookSubscriber.objects.all():
         assert s.status == "active" and s.position == expected["/dfdg"][-1][1], log_text[-2000:]
     assert WebhookAttempt.objects.filter(error__contains="HTTP 503").exists()

@@ -26,6 +26,7 @@ class SmsProvider:
 
     def __init__(self):
         self.lock = threading.Lock()
+        self.arrived = threading.Condition(self.lock)  # notified on every request
         self.mode = "ok"
         self.hang_seconds = 3.0
         self.requests: list[dict] = []  # every request body
@@ -39,6 +40,7 @@ class SmsProvider:
             self.requests.append(body)
             self.headers.append(headers)
             mode = self.mode
+            self.arrived.notify_all()
         if mode == "hang":
             time.sleep(self.hang_seconds)
             return 200, {"id": "late"}
@@ -52,6 +54,22 @@ class SmsProvider:
                 self.delivered[key] = f"prov-{len(self.delivered) + 1}"
                 self.deliveries += 1
             return 200, {"id": self.delivered[key]}
+
+    def wait_for_requests(self, n: int, *, stall: float, alive=lambda: True) -> None:
+        """Return the moment the provider has seen `n` requests (woken by the request itself, no
+        polling); fail when no request arrived for `stall` seconds, or when `alive()` turns false."""
+        from tests.processes import SCALE
+
+        with self.arrived:
+            seen, moved = len(self.requests), time.monotonic()
+            while len(self.requests) < n:
+                assert alive(), f"the sender stopped at {len(self.requests)} of {n} requests"
+                assert time.monotonic() - moved < stall * SCALE, (
+                    f"no request for {stall * SCALE:.0f} s, at {len(self.requests)} of {n}"
+                )
+                self.arrived.wait(0.5)
+                if len(self.requests) > seen:
+                    seen, moved = len(self.requests), time.monotonic()
 
 
 @pytest.fixture

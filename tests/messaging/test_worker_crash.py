@@ -15,7 +15,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -25,8 +24,10 @@ from django.db import connection, connections, transaction
 from samtale.messaging import services
 from samtale.messaging.models import Message, MessageKind
 from samtale.messaging.models import MessageStatus as S
+from tests.processes import wait_for_progress
 
 ROOT = Path(__file__).resolve().parents[2]
+STALL = 120
 
 
 def fill_outbox(citizen, n: int, prefix: str) -> list[str]:
@@ -53,7 +54,7 @@ def database_url() -> str:
     return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
-def start_worker(provider, log) -> subprocess.Popen:
+def start_worker(spawned, provider, log) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
@@ -65,12 +66,14 @@ def start_worker(provider, log) -> subprocess.Popen:
         "SAMTALE_MESSAGE_BACKOFF_SECONDS": "0.2",
         "SAMTALE_LOG_LEVEL": "WARNING",
     }
-    return subprocess.Popen(
-        [sys.executable, "-m", "samtale.cli", "worker", "--interval", "0.1", "--limit", "25"],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=log,
+    return spawned.add(
+        subprocess.Popen(
+            [sys.executable, "-m", "samtale.cli", "worker", "--interval", "0.1", "--limit", "25"],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=log,
+        )
     )
 
 
@@ -81,32 +84,34 @@ def sent_count() -> int:
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_sigkilled_worker_loses_nothing_and_provider_delivers_each_key_once(
-    subscribed, sms_provider, tmp_path
+    subscribed, sms_provider, tmp_path, spawned
 ):
     citizen = subscribed(email=False)
     keys = fill_outbox(citizen, 1000, "crash")
     rng = random.Random(os.environ.get("CRASH_SEED", "20261124"))
-    log = open(tmp_path / "worker.log", "wb")
+    log_path = tmp_path / "worker.log"
+    log = open(log_path, "wb")
     kills = 0
-    deadline = time.monotonic() + 150  # typically 30–70 s; a generous bound for a busy machine
+    # No limit on the whole run (typically 30–70 s, far more on a busy machine): each wait fails only
+    # when nothing moves for STALL seconds (a worker start-up on a loaded machine included), or when
+    # the worker dies on its own.
     try:
         for _ in range(6):
             target = len(sms_provider.requests) + rng.randint(40, 160)
-            proc = start_worker(sms_provider, log)
-            while len(sms_provider.requests) < target and proc.poll() is None and time.monotonic() < deadline:
-                time.sleep(0.002)
+            proc = start_worker(spawned, sms_provider, log)
+            sms_provider.wait_for_requests(target, stall=STALL, alive=lambda p=proc: p.poll() is None)
             proc.send_signal(signal.SIGKILL)  # at a random point in the middle of delivering
             proc.wait()
             kills += 1
         killed_mid_send = Message.objects.filter(status=S.SENDING).count()
         delivered_before_restart = sent_count()
         assert 0 < delivered_before_restart < 1000
-        proc = start_worker(sms_provider, log)
-        while sent_count() < 1000 and time.monotonic() < deadline:
-            time.sleep(0.2)
+        proc = start_worker(spawned, sms_provider, log)
+        wait_for_progress(sent_count, 1000, "the restarted worker", stall=STALL, proc=proc, log=log_path)
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=20) == 0
+        assert proc.wait(timeout=STALL) == 0
     finally:
+        spawned.kill_all()  # a failed wait leaves no worker running
         log.close()
     log_text = (tmp_path / "worker.log").read_text(errors="replace")
     assert Message.objects.count() == 1000
