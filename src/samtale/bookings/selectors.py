@@ -14,7 +14,7 @@ from samtale.citizens.models import Citizen
 from samtale.core import audit, clock
 from samtale.core.actors import Actor
 from samtale.core.errors import Conflict, NotFound
-from samtale.core.prejoin import Prejoined
+from samtale.core.prejoin import Columns, Prejoined
 from samtale.scheduling.models import MeetingOffer, Slot, SlotStatus
 
 DEFAULT_WINDOW_DAYS = 92
@@ -274,6 +274,187 @@ def _absence_days(citizen: Citizen, lo: date, hi: date) -> list[tuple[date, date
     return [(a.start_date, a.end_date or date.max) for a in rows]
 
 
+# `bookable(open_deadline=…)` not given: it reads the open deadline itself.
+UNREAD = object()
+
+
+@dataclass
+class _CitizenFacts:
+    """What `bookable` needs to know about the citizen, read in one statement."""
+
+    group_id: int | None  # the contact group in force
+    group_may_self_book: bool
+    blocked: bool  # an absence today of a type that takes self-booking away (R-DL-16)
+    jobcenter: object | None  # the jobcenter in force
+    deadline: object | None  # the deadline in an open status as stored (`open_on` applies today)
+    absences: list[tuple[date, date]]  # absences overlapping the asked days, open ends as date.max
+
+
+def _citizen_facts(citizen_id: int, *, today: date, lo: date, hi: date) -> _CitizenFacts:
+    """The citizen's facts for `bookable` as one statement built once per process (issue 15: as the
+    ORM's seven small queries, their compilation cost more than the month's free times). One row per
+    absence overlapping [lo, hi], at least one."""
+    from django.db import connections, router
+
+    from samtale.deadlines.models import OPEN_STATUSES
+
+    connection = connections[router.db_for_read(Citizen)]
+    sql, parts = _citizen_facts_sql(connection.alias)
+    params = {
+        "citizen": citizen_id,
+        "today": today.isoformat(),
+        "lo": lo.isoformat(),
+        "hi": hi.isoformat(),
+        **{f"open{i}": str(status) for i, status in enumerate(OPEN_STATUSES)},
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        raise Citizen.DoesNotExist
+    jobcenter, deadline, kind, absence = parts
+    first, absences = rows[0], []
+    cut = [3, 3 + len(jobcenter), 3 + len(jobcenter) + len(deadline), len(first) - len(absence)]
+    deadline_row = deadline.instance(first[cut[1] : cut[2]], connection)
+    if deadline_row is not None:
+        deadline_row.conversation_type = kind.instance(first[cut[2] : cut[3]], connection)
+    for row in rows:
+        a, b = absence.values(row[cut[3] :], connection)
+        if a is not None:
+            absences.append((a, b or date.max))
+    return _CitizenFacts(
+        group_id=first[0],
+        group_may_self_book=bool(first[1]),
+        blocked=bool(first[2]),
+        jobcenter=jobcenter.instance(first[cut[0] : cut[1]], connection),
+        deadline=deadline_row,
+        absences=absences,
+    )
+
+
+@cache
+def _citizen_facts_sql(alias: str):
+    from django.db import connections
+
+    from samtale.citizens.models import Absence, ContactGroupPeriod, JobcenterPeriod
+    from samtale.codes.models import AbsenceType, ContactGroup, ConversationType
+    from samtale.deadlines.models import OPEN_STATUSES, Deadline
+    from samtale.organisations.models import Jobcenter
+
+    connection = connections[alias]
+    parts = (
+        Columns(Jobcenter, "j"),
+        Columns(Deadline, "d"),
+        Columns(ConversationType, "t"),
+        Columns(Absence, "a", ["start_date", "end_date"]),
+    )
+    t = {
+        "citizen": Citizen._meta.db_table,
+        "group_period": ContactGroupPeriod._meta.db_table,
+        "group": ContactGroup._meta.db_table,
+        "jobcenter_period": JobcenterPeriod._meta.db_table,
+        "jobcenter": Jobcenter._meta.db_table,
+        "absence": Absence._meta.db_table,
+        "absence_type": AbsenceType._meta.db_table,
+        "deadline": Deadline._meta.db_table,
+        "kind": ConversationType._meta.db_table,
+    }
+    # The contact group and jobcenter in force: the latest period that has started (as
+    # citizens.selectors); the deadline in an open status (at most one per citizen, a constraint);
+    # as deadlines.selectors.deadline_open_for reads it. Table names come from the models, every
+    # value is a parameter (hence the noqa: S608).
+    group = (
+        f"SELECT p.contact_group_id FROM {t['group_period']} p WHERE p.citizen_id = c.id "  # noqa: S608
+        "AND p.valid_from <= %(today)s ORDER BY p.valid_from DESC, p.id DESC LIMIT 1"
+    )
+    statuses = ", ".join(f"%(open{i})s" for i in range(len(OPEN_STATUSES)))
+    sql = (
+        f"SELECT ({group}) AS f_group_id, "  # noqa: S608
+        f"(SELECT g.self_booking_allowed FROM {t['group']} g WHERE g.id = ({group})) AS f_group_may, "
+        f"EXISTS (SELECT 1 FROM {t['absence']} x JOIN {t['absence_type']} k ON k.id = x.absence_type_id "
+        "WHERE x.citizen_id = c.id AND x.start_date <= %(today)s "
+        "AND (x.end_date IS NULL OR x.end_date >= %(today)s) AND k.blocks_self_booking) AS f_blocked, "
+        f"{', '.join(part.sql(connection) for part in parts)} "
+        f"FROM {t['citizen']} c "
+        f"LEFT JOIN {t['jobcenter']} j ON j.id = (SELECT p.jobcenter_id FROM {t['jobcenter_period']} p "
+        "WHERE p.citizen_id = c.id AND p.valid_from <= %(today)s "
+        "ORDER BY p.valid_from DESC, p.id DESC LIMIT 1) "
+        f"LEFT JOIN {t['deadline']} d ON d.citizen_id = c.id AND d.status IN ({statuses}) "
+        f"LEFT JOIN {t['kind']} t ON t.id = d.conversation_type_id "
+        f"LEFT JOIN {t['absence']} a ON a.citizen_id = c.id AND a.start_date <= %(hi)s "
+        "AND (a.end_date IS NULL OR a.end_date >= %(lo)s) "
+        "WHERE c.id = %(citizen)s"
+    )
+    return sql, parts
+
+
+def _bookable_offers(
+    *, jobcenter_id: int, group_id: int, fulfils_deadline: bool | None, family: str
+) -> dict[int, MeetingOffer]:
+    """The active offers of the jobcenter for the contact group, by id, each with its conversation
+    type and its contact forms (as `select_related`/`prefetch_related` leave them), in one statement
+    built once per process: one row per offer and contact form. `fulfils_deadline` True: only what
+    fulfils a deadline (of `family`, when given); False: only what does not; None: all (R-NT-9)."""
+    from django.db import connections, router
+
+    connection = connections[router.db_for_read(MeetingOffer)]
+    variant = "all" if fulfils_deadline is None else ("other" if not fulfils_deadline else "deadline")
+    if variant == "deadline" and family:
+        variant = "family"
+    sql, (offer_columns, kind_columns, form_columns) = _bookable_offers_sql(connection.alias, variant)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"jobcenter": jobcenter_id, "group": group_id, "family": family})
+        rows = cursor.fetchall()
+    cut = [len(offer_columns), len(offer_columns) + len(kind_columns)]
+    offers: dict[int, MeetingOffer] = {}
+    forms: dict[int, list] = {}
+    for row in rows:
+        offer_id = row[0]
+        if offer_id not in offers:
+            offer = offer_columns.instance(row[: cut[0]], connection)
+            offer.conversation_type = kind_columns.instance(row[cut[0] : cut[1]], connection)
+            offers[offer_id], forms[offer_id] = offer, []
+        form = form_columns.instance(row[cut[1] :], connection)
+        if form is not None:
+            forms[offer_id].append(form)
+    for offer_id, offer in offers.items():
+        # What prefetch_related("contact_forms") leaves on the instance (Django's prefetch_one_level).
+        cached = offer.contact_forms.all()
+        cached._result_cache, cached._prefetch_done = forms[offer_id], True
+        offer._prefetched_objects_cache = {"contact_forms": cached}
+    return offers
+
+
+@cache
+def _bookable_offers_sql(alias: str, variant: str):
+    from django.db import connections
+
+    from samtale.codes.models import ContactForm, ConversationType
+
+    connection = connections[alias]
+    parts = (Columns(MeetingOffer, "o"), Columns(ConversationType, "t"), Columns(ContactForm, "f"))
+    groups = MeetingOffer.contact_groups.through._meta.db_table
+    forms = MeetingOffer.contact_forms.through._meta.db_table
+    where = {
+        "all": "",
+        "deadline": "AND o.fulfils_deadline AND t.family <> '' ",
+        "family": "AND o.fulfils_deadline AND t.family <> '' AND t.family = %(family)s ",
+        "other": "AND (NOT o.fulfils_deadline OR t.family = '') ",
+    }[variant]
+    # Table names come from the models, every value is a parameter (hence the noqa: S608).
+    sql = (
+        f"SELECT {', '.join(part.sql(connection) for part in parts)} "  # noqa: S608
+        f"FROM {MeetingOffer._meta.db_table} o "
+        f"JOIN {ConversationType._meta.db_table} t ON t.id = o.conversation_type_id "
+        f"JOIN {groups} g ON g.meetingoffer_id = o.id AND g.contactgroup_id = %(group)s "
+        f"LEFT JOIN {forms} m ON m.meetingoffer_id = o.id "
+        f"LEFT JOIN {ContactForm._meta.db_table} f ON f.id = m.contactform_id "
+        f"WHERE o.active AND o.jobcenter_id = %(jobcenter)s {where}"
+        "ORDER BY o.title, o.id, f.code, f.id"
+    )
+    return sql, parts
+
+
 @dataclass
 class Bookable:
     """What a citizen may book now: `offers` by id (each read once, with its conversation type and
@@ -283,12 +464,8 @@ class Bookable:
     slots: QuerySet
     # R-DL-18: the family a citizen who does not book freely is limited to (their deadline's), or "".
     only_family: str = ""
-    # The citizen's jobcenter today, when it was read (callers that show it need not read it again).
+    # The citizen's jobcenter today (callers that show it need not read it again).
     jobcenter: object | None = None
-
-
-# `bookable(open_deadline=…)` not given: it reads the open deadline itself.
-UNREAD = object()
 
 
 def bookable(
@@ -309,45 +486,36 @@ def bookable(
     The per-offer rules (notice, horizon) become one time range per offer; the absences, ranges the
     free times may not start in. The same rules answer a single free time in `slot_refusal`. A caller
     that has read `deadline_open_for(citizen, today)` already passes it as `open_deadline`."""
-    from samtale.citizens.selectors import jobcenter_on
     from samtale.deadlines import rules as deadline_rules
-    from samtale.deadlines.selectors import deadline_open_for
+    from samtale.deadlines.selectors import open_on
 
-    nothing = Bookable({}, Slot.objects.none())
     today = clock.local_date(now)
-    group = _self_booking_group(citizen, today)
-    if isinstance(group, Conflict):
+    if date_to is None:
+        date_to = (date_from or today) + timedelta(days=DEFAULT_WINDOW_DAYS)
+    lo = max(now, clock.start_of_day(date_from)) if date_from else now
+    hi = clock.end_of_day(date_to)
+    facts = _citizen_facts(citizen.pk, today=today, lo=clock.local_date(lo), hi=date_to)
+    nothing = Bookable({}, Slot.objects.none(), jobcenter=facts.jobcenter)
+    deadline = open_on(facts.deadline, today) if open_deadline is UNREAD else open_deadline
+    family = deadline.conversation_type.family if deadline is not None else ""
+    group = None if facts.group_id is None else facts.group_may_self_book
+    if self_booking_refusal(blocked=facts.blocked, group=group, has_open_deadline=lambda: bool(family)):
         return nothing
     only_family = ""
-    if not group.self_booking_allowed:
+    if not facts.group_may_self_book:
         # R-DL-18: booking only because of a deadline — only what fulfils it, never the other offers.
-        only_family = _open_deadline_family(citizen, today)
-        nothing.only_family = only_family
+        only_family = nothing.only_family = family
         if fulfils_deadline is False:
             return nothing
         fulfils_deadline = True
-    jobcenter = jobcenter_on(citizen, today)
+    jobcenter = facts.jobcenter
     if jobcenter is None:
         return nothing
-    nothing.jobcenter = jobcenter
-    if date_to is None:
-        date_to = (date_from or today) + timedelta(days=DEFAULT_WINDOW_DAYS)
-    offers_qs = MeetingOffer.objects.filter(active=True, jobcenter=jobcenter, contact_groups=group)
-    deadline = deadline_open_for(citizen, today) if open_deadline is UNREAD else open_deadline
-    if fulfils_deadline is True:
-        offers_qs = offers_qs.filter(fulfils_deadline=True).exclude(conversation_type__family="")
-        if deadline is not None and deadline.conversation_type.family:
-            offers_qs = offers_qs.filter(conversation_type__family=deadline.conversation_type.family)
-    elif fulfils_deadline is False:
-        offers_qs = offers_qs.filter(Q(fulfils_deadline=False) | Q(conversation_type__family=""))
-    offers = {
-        o.pk: o for o in offers_qs.select_related("conversation_type").prefetch_related("contact_forms")
-    }
+    offers = _bookable_offers(
+        jobcenter_id=jobcenter.pk, group_id=facts.group_id, fulfils_deadline=fulfils_deadline, family=family
+    )
     if not offers:
         return nothing
-    lo = max(now, clock.start_of_day(date_from)) if date_from else now
-    hi = clock.end_of_day(date_to)
-    family = deadline.conversation_type.family if deadline is not None else ""
     horizon = deadline_rules.horizon(deadline.deadline_date) if family else None
     when = Q()
     for offer in offers.values():
@@ -357,7 +525,7 @@ def bookable(
         first = max(lo, now + timedelta(hours=offer.min_notice_hours))
         when |= Q(offer_id=offer.pk, start__gt=first, start__lt=last)
     away = Q()
-    for a, b in _absence_days(citizen, clock.local_date(lo), date_to):
+    for a, b in facts.absences:
         away |= Q(start__gte=clock.start_of_day(a)) & (
             Q() if b >= date_to else Q(start__lt=clock.end_of_day(b))
         )

@@ -185,3 +185,54 @@ class Prejoined:
         )
         self._built[alias] = (sql, parts, converters)
         return self._built[alias]
+
+
+class Columns:
+    """A model's columns (all concrete fields, or the named ones) under a table alias, as a piece of a
+    hand-written statement that is built once per process, and the values or the instance a slice of
+    its result row makes — converted as the ORM converts them (`Model.from_db`, the fields' and the
+    backend's converters: SQLite's dates and booleans, for instance)."""
+
+    def __init__(self, model: type[Model], table_alias: str, fields: Sequence[str] | None = None) -> None:
+        self.model, self.table_alias = model, table_alias
+        self.fields = (
+            list(model._meta.concrete_fields)
+            if fields is None
+            else [model._meta.get_field(name) for name in fields]
+        )
+        self._converters: dict[str, list] = {}
+
+    def __len__(self) -> int:
+        return len(self.fields)
+
+    def sql(self, connection) -> str:
+        qn = connection.ops.quote_name
+        return ", ".join(f"{self.table_alias}.{qn(f.column)}" for f in self.fields)
+
+    def values(self, row: Sequence, connection) -> list:
+        """The slice `row` (this piece's columns, in order) as Python values."""
+        chains = self._converters.get(connection.alias)
+        if chains is None:
+            chains = self._converters[connection.alias] = []
+            for f in self.fields:
+                col = f.get_col(self.table_alias)
+                chains.append(
+                    [
+                        (c, col)
+                        for c in connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+                    ]
+                )
+        out = list(row)
+        for i, chain in enumerate(chains):
+            for converter, expression in chain:
+                out[i] = converter(out[i], expression, connection)
+        return out
+
+    def instance(self, row: Sequence, connection) -> Model | None:
+        """The model instance of the slice `row`, or None when its primary key is NULL (an outer
+        join that found nothing). Only for all concrete fields."""
+        values = self.values(row, connection)
+        pk = self.fields.index(self.model._meta.pk)
+        if values[pk] is None:
+            return None
+        return self.model.from_db(connection.alias, [f.attname for f in self.fields], values)

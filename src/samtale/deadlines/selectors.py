@@ -31,6 +31,12 @@ def deadline_open_for(citizen, today: date) -> Deadline | None:
         .select_related("conversation_type", "jobcenter", "fulfilled_by")
         .first()
     )
+    return open_on(deadline, today)
+
+
+def open_on(deadline: Deadline | None, today: date) -> Deadline | None:
+    """`deadline` (a citizen's deadline in an open status, as stored, or None) if it is still open
+    on `today`, carrying `effective`; else None. For readers that fetched the row themselves."""
     if deadline is None:
         return None
     deadline.effective = effective_status(deadline, today)
