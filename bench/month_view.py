@@ -4,6 +4,7 @@ times in one jobcenter, on PostgreSQL.
 What it prints, for each view: p50/p95 over `--repeat` requests, the SQL statements per request, and
 the EXPLAIN ANALYZE plan of the bookable-free-times query:
   api-month      GET /api/v1/me/bookable-slots?from=<1st>&to=<last> (citizen token)
+  api-month-compact GET /api/v1/me/bookable-slots/compact?… (the same, each offer's fields once)
   portal-month   GET /borger/moeder/book/?…&maaned=YYYY-MM (Trin 3: the month calendar)
   portal-day     the same with &dag= (the month and the chosen day's times)
   jobcenter-week GET /api/v1/calendar?jobcenter=999&from=&to= (caseworker token, Monday–Sunday)
@@ -165,6 +166,7 @@ def measure(args, world) -> dict:
     book = f"/borger/moeder/book/?frist=0&tilbud={world['offer'].public_id}&kontakt=telefonisk"
     views = {
         "api-month": (api_citizen, f"/api/v1/me/bookable-slots?from={month}&to={last}"),
+        "api-month-compact": (api_citizen, f"/api/v1/me/bookable-slots/compact?from={month}&to={last}"),
         "portal-month": (portal, f"{book}&maaned={month:%Y-%m}"),
         "portal-day": (portal, f"{book}&maaned={month:%Y-%m}&dag={day}"),
         "jobcenter-week": (api_caseworker, f"/api/v1/calendar?jobcenter=999&from={monday}&to={sunday}"),
@@ -194,7 +196,7 @@ def measure(args, world) -> dict:
             times.append((time.perf_counter() - t0) * 1000)
         size = len(r.content)
         extra = ""
-        if name == "api-month":
+        if name.startswith("api-month"):
             extra = f", {len(json.loads(r.content)['slots'])} free times"
         out[name] = {
             "p50_ms": round(percentile(times, 50), 1),
@@ -204,7 +206,7 @@ def measure(args, world) -> dict:
             "bytes": size,
         }
         print(
-            f"{name:16} p50 {out[name]['p50_ms']:7.1f} ms  p95 {out[name]['p95_ms']:7.1f} ms  "
+            f"{name:17} p50 {out[name]['p50_ms']:7.1f} ms  p95 {out[name]['p95_ms']:7.1f} ms  "
             f"{len(queries):3d} statements  {size:8d} bytes{extra}",
             flush=True,
         )

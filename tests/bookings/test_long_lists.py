@@ -12,7 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from pydantic import TypeAdapter
 
 from samtale.api.main import api
-from samtale.bookings.api import BookableOut
+from samtale.bookings.api import BookableCompactOut, BookableOut, BookableSlotOut
 from samtale.core import clock
 from samtale.core.actors import Actor
 from samtale.scheduling.api import CalendarEntryOut
@@ -86,6 +86,39 @@ def test_the_month_of_free_times_is_what_its_schema_writes(api_as, citizen, time
     for shown in body["slots"]:
         offer = offers[shown["offer"]]
         assert {k: shown[k] for k in offer if k != "id"} == {k: v for k, v in offer.items() if k != "id"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?from=2026-03-01&to=2026-03-31", "?from=2026-03-20&to=2026-03-31", "", "?fulfils_deadline=false"],
+)
+def test_the_compact_month_carries_exactly_what_the_full_one_does(api_as, citizen, times, query):
+    """`/me/bookable-slots/compact` (issue 15): each free time without its offer's fields, which are
+    in `offers` once. Put back from its offer, every free time is the full answer's, key for key and
+    in the same order; the days and offers are the same."""
+    me = api_as("citizen", citizen_public_id=citizen.public_id)
+    full = json.loads(me.get(f"/me/bookable-slots{query}").content)
+    r = me.get(f"/me/bookable-slots/compact{query}")
+    assert r.status_code == 200 and r["Content-Type"] == "application/json; charset=utf-8"
+    compact = json.loads(r.content)
+    assert compact == _as_ninja_renders(TypeAdapter(BookableCompactOut), compact)
+    assert full["slots"] and compact["days"] == full["days"] and compact["offers"] == full["offers"]
+    offers = {o["id"]: o for o in compact["offers"]}
+    expanded = [
+        {key: {**offers[s["offer"]], **s}[key] for key in BookableSlotOut.model_fields}
+        for s in compact["slots"]
+    ]
+    assert expanded == full["slots"]
+    assert [list(s) for s in expanded] == [list(s) for s in full["slots"]]
+    assert list(compact["slots"][0]) == ["id", "offer", "start", "end", "free", "caseworker_name"]
+
+
+def test_the_compact_month_refuses_what_the_full_one_refuses(api_as, citizen):
+    me = api_as("citizen", citizen_public_id=citizen.public_id)
+    for query in ("?from=2026-03-10&to=2026-03-01", "?from=2026-03-01&to=2027-06-01", "?from=mandag"):
+        full, compact = me.get(f"/me/bookable-slots{query}"), me.get(f"/me/bookable-slots/compact{query}")
+        assert full.status_code == compact.status_code == 422
+        assert full.json() == compact.json()
 
 
 def test_the_calendar_week_is_what_its_schema_writes(api_a, times):

@@ -279,18 +279,26 @@ UNREAD = object()
 
 
 @dataclass
-class _CitizenFacts:
-    """What `bookable` needs to know about the citizen, read in one statement."""
+class BookableFacts:
+    """What `bookable` needs to know about the citizen, read in one statement (`bookable_facts`)."""
 
+    today: date
     group_id: int | None  # the contact group in force
     group_may_self_book: bool
     blocked: bool  # an absence today of a type that takes self-booking away (R-DL-16)
     jobcenter: object | None  # the jobcenter in force
-    deadline: object | None  # the deadline in an open status as stored (`open_on` applies today)
+    deadline: object | None  # the deadline in an open status as stored (`open_deadline` applies today)
     absences: list[tuple[date, date]]  # absences overlapping the asked days, open ends as date.max
+    window: tuple = ()  # (date_from, date_to) as `bookable_facts` was asked
+
+    def open_deadline(self):
+        """The open deadline as it stands today, as `deadlines.selectors.deadline_open_for` answers."""
+        from samtale.deadlines.selectors import open_on
+
+        return open_on(self.deadline, self.today)
 
 
-def _citizen_facts(citizen_id: int, *, today: date, lo: date, hi: date) -> _CitizenFacts:
+def _citizen_facts(citizen_id: int, *, today: date, lo: date, hi: date) -> BookableFacts:
     """The citizen's facts for `bookable` as one statement built once per process (issue 15: as the
     ORM's seven small queries, their compilation cost more than the month's free times). One row per
     absence overlapping [lo, hi], at least one."""
@@ -322,7 +330,8 @@ def _citizen_facts(citizen_id: int, *, today: date, lo: date, hi: date) -> _Citi
         a, b = absence.values(row[cut[3] :], connection)
         if a is not None:
             absences.append((a, b or date.max))
-    return _CitizenFacts(
+    return BookableFacts(
+        today=today,
         group_id=first[0],
         group_may_self_book=bool(first[1]),
         blocked=bool(first[2]),
@@ -468,6 +477,27 @@ class Bookable:
     jobcenter: object | None = None
 
 
+def _window(now: datetime, date_from: date | None, date_to: date | None):
+    """`bookable`'s days: today, the last day asked (default: 92 days on), and the moments the free
+    times must start between."""
+    today = clock.local_date(now)
+    if date_to is None:
+        date_to = (date_from or today) + timedelta(days=DEFAULT_WINDOW_DAYS)
+    lo = max(now, clock.start_of_day(date_from)) if date_from else now
+    return today, date_to, lo, clock.end_of_day(date_to)
+
+
+def bookable_facts(
+    citizen: Citizen, *, now: datetime, date_from: date | None = None, date_to: date | None = None
+) -> BookableFacts:
+    """What `bookable` reads about the citizen (one statement), for a caller that needs the open
+    deadline before it asks `bookable` (and passes these facts on, with the same dates)."""
+    today, last, lo, _ = _window(now, date_from, date_to)
+    facts = _citizen_facts(citizen.pk, today=today, lo=clock.local_date(lo), hi=last)
+    facts.window = (date_from, date_to)
+    return facts
+
+
 def bookable(
     citizen: Citizen,
     *,
@@ -476,6 +506,7 @@ def bookable(
     date_from: date | None = None,
     date_to: date | None = None,
     open_deadline=UNREAD,
+    facts: BookableFacts | None = None,
 ) -> Bookable:
     """R-PC-11 in one query per page: published, not full, of an active offer of the citizen's current
     jobcenter for the citizen's current contact group, later than the offer's minimum notice, not on a
@@ -485,18 +516,17 @@ def bookable(
 
     The per-offer rules (notice, horizon) become one time range per offer; the absences, ranges the
     free times may not start in. The same rules answer a single free time in `slot_refusal`. A caller
-    that has read `deadline_open_for(citizen, today)` already passes it as `open_deadline`."""
+    that has read `deadline_open_for(citizen, today)` already passes it as `open_deadline`, one that
+    has read `bookable_facts` (for the same dates) passes them as `facts`."""
     from samtale.deadlines import rules as deadline_rules
-    from samtale.deadlines.selectors import open_on
 
-    today = clock.local_date(now)
-    if date_to is None:
-        date_to = (date_from or today) + timedelta(days=DEFAULT_WINDOW_DAYS)
-    lo = max(now, clock.start_of_day(date_from)) if date_from else now
-    hi = clock.end_of_day(date_to)
-    facts = _citizen_facts(citizen.pk, today=today, lo=clock.local_date(lo), hi=date_to)
+    if facts is not None and (facts.window != (date_from, date_to) or facts.today != clock.local_date(now)):
+        raise ValueError("bookable(facts=…) needs the facts read for the same day and dates")
+    today, date_to, lo, hi = _window(now, date_from, date_to)
+    if facts is None:
+        facts = _citizen_facts(citizen.pk, today=today, lo=clock.local_date(lo), hi=date_to)
     nothing = Bookable({}, Slot.objects.none(), jobcenter=facts.jobcenter)
-    deadline = open_on(facts.deadline, today) if open_deadline is UNREAD else open_deadline
+    deadline = facts.open_deadline() if open_deadline is UNREAD else open_deadline
     family = deadline.conversation_type.family if deadline is not None else ""
     group = None if facts.group_id is None else facts.group_may_self_book
     if self_booking_refusal(blocked=facts.blocked, group=group, has_open_deadline=lambda: bool(family)):

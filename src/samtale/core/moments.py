@@ -31,16 +31,18 @@ class LocalTimes:
     converted once per answer: the free times of a month share a few hundred starts and ends."""
 
     def __init__(self):
-        self._seen: dict[datetime | str, tuple[str, date, datetime]] = {}
+        # What each moment has been turned into: a loop over thousands of rows may look here first
+        # and call only for a moment it has not seen.
+        self.seen: dict[datetime | str, tuple[str, date, datetime]] = {}
 
     def __call__(self, moment: datetime | str) -> tuple[str, date, datetime]:
         """The API's text for `moment`, its Copenhagen day, and the moment itself (a UTC datetime)."""
-        found = self._seen.get(moment)
+        found = self.seen.get(moment)
         if found is None:
             parsed = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
             parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
             local = clock.local(parsed)
-            found = self._seen[moment] = (api_text(local), local.date(), parsed)
+            found = self.seen[moment] = (api_text(local), local.date(), parsed)
         return found
 
     def text(self, moment: datetime | str | None) -> str | None:

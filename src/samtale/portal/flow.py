@@ -23,13 +23,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from samtale.bookings import rules as booking_rules
 from samtale.bookings.models import BookingStatus
-from samtale.bookings.selectors import bookable, booking_get
+from samtale.bookings.selectors import bookable, bookable_facts, booking_get
 from samtale.bookings.services import booking_cancel, booking_mark_seen, booking_rebook, booking_self_book
 from samtale.citizens.selectors import jobcenter_on
 from samtale.core import clock
 from samtale.core.errors import DomainError, NotFound
 from samtale.core.identity import citizen_required
-from samtale.deadlines.selectors import deadline_open_for
 from samtale.messaging.ics import booking_ics
 from samtale.portal import presenters
 from samtale.portal.forms import CancelForm
@@ -113,21 +112,24 @@ class _Flow:
     def __init__(self, request):
         params = request.POST if request.method == "POST" else request.GET
         self.citizen = request.actor.citizen
-        self.now, self.today = clock.now(), clock.today()
-        open_deadline = deadline_open_for(self.citizen, self.today)
+        self.now = clock.now()
+        self.today = clock.local_date(self.now)
+        # The citizen's facts (and so the open deadline) once, for both reads of `bookable`.
+        facts = bookable_facts(self.citizen, now=self.now)
+        open_deadline = facts.open_deadline()
         self.deadline = presenters.deadline_if_active(open_deadline)
         self.with_deadline = params.get("frist") == "1" and self.deadline is not None
         # R-NT-9: "med frist" offers only what fulfils the deadline; "Book møde med jobcentret" only
         # what does not; without an active deadline, everything the citizen may book.
         fulfils = True if self.with_deadline else (False if self.deadline else None)
         self.bookable = bookable(
-            self.citizen, now=self.now, fulfils_deadline=fulfils, open_deadline=open_deadline
+            self.citizen, now=self.now, fulfils_deadline=fulfils, open_deadline=open_deadline, facts=facts
         )
         if self.bookable.only_family and self.deadline is not None and not self.with_deadline:
             # R-DL-18: a citizen who books only because of the deadline always books "med frist".
             self.with_deadline = True
             self.bookable = bookable(
-                self.citizen, now=self.now, fulfils_deadline=True, open_deadline=open_deadline
+                self.citizen, now=self.now, fulfils_deadline=True, open_deadline=open_deadline, facts=facts
             )
         # Which offers have a free time at all, and the first and last of each (the calendar's
         # months): one small query, not every free time of every offer.
