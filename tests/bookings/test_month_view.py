@@ -124,3 +124,45 @@ def test_the_offers_are_what_the_orm_reads(make_offer, jc_a, fulfils_deadline, f
         assert offer.conversation_type == want.conversation_type
         assert offer.conversation_type.family == want.conversation_type.family
         assert list(offer.contact_forms.all()) == list(want.contact_forms.all())
+
+
+def test_each_offers_span_and_free_times_are_those_of_all_the_bookable_ones(
+    citizen, make_offer, make_slot, make_deadline
+):
+    """The portal's calendar asks `bookable` for each offer's first and last free time (`spans`) and
+    for one offer's free times (`of_offer`); they are what the query of every bookable free time
+    answers, with each offer's own notice and horizon (R-PC-11, R-DL-9) and the absences applied."""
+    from django.db.models import Max, Min
+
+    from samtale.bookings.selectors import bookable
+    from samtale.citizens.services import absence_register
+    from tests.bookings.conftest import local
+
+    follow_up = make_offer(title="Opfølgning", conversation_type=4)  # horizon: deadline + 7 days
+    slow = make_offer(title="Lang varsel", conversation_type=12, min_notice_hours=72)
+    empty = make_offer(title="Ingen tider", conversation_type=12)
+    for day in (3, 4, 9, 16, 17, 18, 25):
+        make_slot(follow_up, local(2026, 3, day, 10))
+        make_slot(slow, local(2026, 3, day, 11))
+    make_slot(empty, local(2026, 3, 11, 9))
+    make_deadline(citizen, 4, local(2026, 3, 10).date())
+    absence_register(
+        actor=Actor.system("test"),
+        citizen=citizen,
+        absence_type=10,
+        start_date=date(2026, 3, 9),
+        end_date=date(2026, 3, 11),
+    )
+    found = bookable(citizen, now=clock.now())
+    every = dict(
+        (o, (first, last))
+        for o, first, last in found.slots.order_by()
+        .values_list("offer_id")
+        .annotate(first=Min("start"), last=Max("start"))
+    )
+    assert found.spans() == every and empty.pk not in every and len(every) == 2
+    for offer_id in found.offers:
+        assert list(found.of_offer(offer_id)) == list(found.slots.filter(offer_id=offer_id))
+    days = {pk: [clock.local_date(s.start).day for s in found.of_offer(pk)] for pk in (follow_up.pk, slow.pk)}
+    assert days == {follow_up.pk: [3, 4, 16, 17], slow.pk: [16, 17, 18, 25]}
+    assert not found.of_offer(0).exists()

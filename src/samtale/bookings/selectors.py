@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
 
@@ -475,6 +475,36 @@ class Bookable:
     only_family: str = ""
     # The citizen's jobcenter today (callers that show it need not read it again).
     jobcenter: object | None = None
+    # Each offer's range of moments its free times may start in (after, before): notice and horizon.
+    ranges: dict = field(default_factory=dict)
+    _slots_in: object = None  # the query of `slots` for some of these ranges (`of_offer`)
+
+    def of_offer(self, offer_id: int) -> QuerySet:
+        """`slots` of one offer: the same rules with only that offer's range (a smaller statement
+        than `slots.filter(offer_id=…)`, which carries every offer's range)."""
+        if offer_id not in self.ranges:
+            return Slot.objects.none()
+        return self._slots_in(_when({offer_id: self.ranges[offer_id]}))
+
+    def spans(self) -> dict[int, tuple[datetime, datetime]]:
+        """The first and last bookable start of each offer that has a free time at all, in one
+        statement: per offer, the first free time in start order and the last (index look-ups, not
+        an aggregate over every free time of every offer)."""
+        if not self.ranges:
+            return {}
+        from django.db.models import OuterRef, Subquery
+
+        theirs = self.slots.filter(offer_id=OuterRef("pk"))
+        rows = (
+            MeetingOffer.objects.filter(pk__in=list(self.ranges))
+            .order_by()
+            .annotate(
+                first=Subquery(theirs.order_by("start").values("start")[:1]),
+                last=Subquery(theirs.order_by("-start").values("start")[:1]),
+            )
+            .values_list("pk", "first", "last")
+        )
+        return {pk: (first, last) for pk, first, last in rows if first is not None}
 
 
 def _window(now: datetime, date_from: date | None, date_to: date | None):
@@ -547,13 +577,12 @@ def bookable(
     if not offers:
         return nothing
     horizon = deadline_rules.horizon(deadline.deadline_date) if family else None
-    when = Q()
+    ranges = {}
     for offer in offers.values():
         last = hi
         if horizon is not None and offer.conversation_type.family == family:
             last = min(hi, clock.end_of_day(horizon))
-        first = max(lo, now + timedelta(hours=offer.min_notice_hours))
-        when |= Q(offer_id=offer.pk, start__gt=first, start__lt=last)
+        ranges[offer.pk] = (max(lo, now + timedelta(hours=offer.min_notice_hours)), last)
     away = Q()
     for a, b in facts.absences:
         away |= Q(start__gte=clock.start_of_day(a)) & (
@@ -562,12 +591,26 @@ def bookable(
     mine = Booking.objects.filter(citizen=citizen, status=BookingStatus.PLANNED, slot__isnull=False).values(
         "slot_id"
     )
-    slots = Slot.objects.filter(when, status=SlotStatus.PUBLISHED, booked__lt=F("capacity")).exclude(
-        pk__in=mine
+
+    def slots_in(when: Q) -> QuerySet:
+        slots = Slot.objects.filter(when, status=SlotStatus.PUBLISHED, booked__lt=F("capacity")).exclude(
+            pk__in=mine
+        )
+        if away:
+            slots = slots.exclude(away)
+        return slots.order_by("start", "id")
+
+    return Bookable(
+        offers, slots_in(_when(ranges)), only_family, jobcenter, ranges=ranges, _slots_in=slots_in
     )
-    if away:
-        slots = slots.exclude(away)
-    return Bookable(offers, slots.order_by("start", "id"), only_family, jobcenter)
+
+
+def _when(ranges: dict) -> Q:
+    """Each offer's free times between its first and last moment (notice and horizon applied)."""
+    when = Q()
+    for offer_id, (first, last) in ranges.items():
+        when |= Q(offer_id=offer_id, start__gt=first, start__lt=last)
+    return when
 
 
 def slot_refusal(

@@ -132,13 +132,8 @@ class _Flow:
                 self.citizen, now=self.now, fulfils_deadline=True, open_deadline=open_deadline, facts=facts
             )
         # Which offers have a free time at all, and the first and last of each (the calendar's
-        # months): one small query, not every free time of every offer.
-        spans = {
-            offer_id: (first, last)
-            for offer_id, first, last in self.bookable.slots.order_by()
-            .values_list("offer_id")
-            .annotate(first=Min("start"), last=Max("start"))
-        }
+        # months): one small query of index look-ups, not every free time of every offer.
+        spans = self.bookable.spans()
         self.offers = sorted(
             (o for pk, o in self.bookable.offers.items() if pk in spans), key=lambda o: (o.title, o.pk)
         )
@@ -151,9 +146,7 @@ class _Flow:
         self.contact_form = next((f for f in self.contact_forms if f.code == code), None)
         if self.contact_form is None and len(self.contact_forms) == 1:
             self.contact_form = self.contact_forms[0]
-        self.offer_slots = (
-            self.bookable.slots.filter(offer_id=self.offer.pk) if self.offer else self.bookable.slots.none()
-        )
+        self.offer_slots = self.bookable.of_offer(self.offer.pk) if self.offer else self.bookable.slots.none()
         self.month = presenters.parse_month(params.get("maaned"))
         self.day = presenters.parse_day(params.get("dag"))
         self.slot_id = params.get("tid", "")
