@@ -118,7 +118,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SAMTALE_SQLITE_TEST_NAME", "")}
+    # ":memory:" by name, which is what an empty name means to Django: pytest-django recognises only
+    # Django's own engine string as SQLite, and would otherwise give each xdist worker a file name.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SAMTALE_SQLITE_TEST_NAME") or ":memory:"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
