@@ -52,43 +52,37 @@ class Prejoined:
 
     def get(self, values: Sequence) -> Model | None:
         alias = router.db_for_read(self.model)
-        connection = connections[alias]
-        params = [f.get_db_prep_value(v, connection) for f, v in zip(self.fields, values, strict=True)]
-        return self._get(alias, params)
+        row = self._fetch(alias, self._params(alias, values), many=False)
+        return None if row is None else self._instance(alias, row)
 
     def get_named(self, params: dict) -> Model | None:
-        return self._get(router.db_for_read(self.model), params)
+        alias = router.db_for_read(self.model)
+        row = self._fetch(alias, params, many=False)
+        return None if row is None else self._instance(alias, row)
 
     def all(self, values: Sequence) -> list[Model]:
         """Every row `where` finds, in its order (`where` may end in ORDER BY), as `get` builds one."""
         alias = router.db_for_read(self.model)
-        connection = connections[alias]
-        params = [f.get_db_prep_value(v, connection) for f, v in zip(self.fields, values, strict=True)]
-        sql, _, _ = self._build(alias)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        return [self._instance(alias, row) for row in rows]
-
-    def _get(self, alias: str, params) -> Model | None:
-        connection = connections[alias]
-        sql, _, _ = self._build(alias)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
-        return None if row is None else self._instance(alias, row)
+        return [
+            self._instance(alias, row) for row in self._fetch(alias, self._params(alias, values), many=True)
+        ]
 
     def row(self, values: Sequence) -> list | None:
         """The row `get(values)` would build its instances from (values converted as Django converts
         them), or None: for a caller that keeps it and builds fresh instances from it with `build`."""
         alias = router.db_for_read(self.model)
-        connection = connections[alias]
-        params = [f.get_db_prep_value(v, connection) for f, v in zip(self.fields, values, strict=True)]
-        sql, _, _ = self._build(alias)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
+        row = self._fetch(alias, self._params(alias, values), many=False)
         return None if row is None else self._convert(alias, row)
+
+    def _params(self, alias: str, values: Sequence) -> list:
+        connection = connections[alias]
+        return [f.get_db_prep_value(v, connection) for f, v in zip(self.fields, values, strict=True)]
+
+    def _fetch(self, alias: str, params, *, many: bool):
+        sql, _, _ = self._build(alias)
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall() if many else cursor.fetchone()
 
     def build(self, row: list) -> Model:
         """New instances (the base row's and its related rows') from a row as `row` returned it."""
