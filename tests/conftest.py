@@ -111,12 +111,24 @@ def token_cache_off(settings):
     token_cache.clear()
 
 
+# With pytest-xdist's --dist loadgroup (scripts/test), tests of one group run one after the other in one
+# worker: the browser tests share one chromium and live server, and the PostgreSQL tests that start
+# processes and threads of their own (worker crashes, request rushes) never compete with each other.
+BROWSER_GROUP = pytest.mark.xdist_group("browser")
+CONCURRENCY_GROUP = pytest.mark.xdist_group("concurrency")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config, items):
     on_postgres = connection.vendor == "postgresql"
     skip = pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL=postgres://…)")
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(skip)
+        if "tests/browser/" in str(item.path).replace("\\", "/"):
+            item.add_marker(BROWSER_GROUP)
+        elif "postgres" in item.keywords:
+            item.add_marker(CONCURRENCY_GROUP)
 
 
 @pytest.fixture
