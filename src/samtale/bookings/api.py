@@ -432,7 +432,7 @@ def me_bookable_slots(request, filters: Query[BookableFilter]):
         "filters; each free time carries only its own fields (id, offer, start, end, free, "
         "caseworker_name) and names its offer, whose shared fields (title, description, "
         "conversation type, meeting form, fulfils_deadline, location, address, contact forms) are "
-        "in `offers` once. A month of a big jobcenter is a quarter of the bytes."
+        "in `offers` once. A month of a big jobcenter is about a third of the bytes."
     ),
 )
 def me_bookable_slots_compact(request, filters: Query[BookableFilter]):
