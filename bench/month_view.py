@@ -11,7 +11,8 @@ the EXPLAIN ANALYZE plan of the bookable-free-times query:
   caseworker-week GET /api/v1/calendar?caseworker=<ident>&from=&to=
 
 Requests go through the whole Django stack (middleware, views, templates, JSON) in this process with
-Django's test client — no HTTP, no network — after `gc.freeze()` as `samtale run` does.
+Django's test client — no HTTP, no network — with the garbage collector set as `samtale run` sets
+it (gc.freeze, SAMTALE_GC_THRESHOLD).
 
 It sets itself up and tears down: creates `samtale_perf_month_<pid>` on PG_URL (default
 postgres://postgres@127.0.0.1:5432), migrates, seeds one jobcenter with `--caseworkers` caseworkers,
@@ -26,7 +27,6 @@ Performance is measured here and never asserted in the test suite.
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import statistics
@@ -147,6 +147,7 @@ def measure(args, world) -> dict:
     from samtale.bookings.selectors import bookable
     from samtale.core import clock
     from samtale.core.identity import _user_for
+    from samtale.core.management.commands.run import settle_garbage_collector
     from samtale.portal.presenters import add_months, month_start
 
     citizen = world["citizen"]
@@ -175,8 +176,7 @@ def measure(args, world) -> dict:
             f"/api/v1/calendar?caseworker={world['caseworker'].ident}&from={monday}&to={sunday}",
         ),
     }
-    gc.collect()
-    gc.freeze()
+    settle_garbage_collector()  # as `samtale run` does before it serves
     out = {}
     for name, (client, url) in views.items():
         r = client.get(url)

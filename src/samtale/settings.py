@@ -358,6 +358,9 @@ SAMTALE_TOKEN_FAILURES_PER_IP = int(os.environ.get("SAMTALE_TOKEN_FAILURES_PER_I
 SAMTALE_BOOKING_ATTEMPTS_PER_CITIZEN = int(os.environ.get("SAMTALE_BOOKING_ATTEMPTS_PER_CITIZEN", 30))
 # API tokens expire after this many days unless `samtale token create --days N` says otherwise.
 SAMTALE_TOKEN_DAYS = int(os.environ.get("SAMTALE_TOKEN_DAYS", 90))
+# samtale run: objects allocated between two collections of the youngest generation (Python's default
+# is 700; samtale.core.management.commands.run.settle_garbage_collector).
+SAMTALE_GC_THRESHOLD = int(os.environ.get("SAMTALE_GC_THRESHOLD", 50_000))
 # A live API token's look-up is kept this long per server process (0: off). The revocation delay: a
 # token revoked in another process is still accepted here for at most this long (organisations.token_cache).
 SAMTALE_TOKEN_CACHE_SECONDS = float(os.environ.get("SAMTALE_TOKEN_CACHE_SECONDS", 5))

@@ -112,3 +112,20 @@ def test_run_starts_two_server_processes_and_sigterm_stops_them_and_the_worker(t
             proc.kill()
             proc.wait()
         log.close()
+
+
+def test_the_server_freezes_what_it_loaded_and_collects_young_objects_less_often(settings):
+    # samtale run calls this before it serves; bench/month_view.py measures what the threshold buys.
+    import gc
+
+    from samtale.core.management.commands.run import settle_garbage_collector
+
+    settings.SAMTALE_GC_THRESHOLD = 12_345
+    before = gc.get_threshold()
+    try:
+        settle_garbage_collector()
+        assert gc.get_threshold() == (12_345, before[1], before[2])
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
