@@ -116,21 +116,16 @@ class _Flow:
         self.today = clock.local_date(self.now)
         # The citizen's facts (and so the open deadline) once, for both reads of `bookable`.
         facts = bookable_facts(self.citizen, now=self.now)
-        open_deadline = facts.open_deadline()
-        self.deadline = presenters.deadline_if_active(open_deadline)
+        self.deadline = presenters.deadline_if_active(facts.open_deadline())
         self.with_deadline = params.get("frist") == "1" and self.deadline is not None
         # R-NT-9: "med frist" offers only what fulfils the deadline; "Book møde med jobcentret" only
         # what does not; without an active deadline, everything the citizen may book.
         fulfils = True if self.with_deadline else (False if self.deadline else None)
-        self.bookable = bookable(
-            self.citizen, now=self.now, fulfils_deadline=fulfils, open_deadline=open_deadline, facts=facts
-        )
+        self.bookable = bookable(self.citizen, now=self.now, fulfils_deadline=fulfils, facts=facts)
         if self.bookable.only_family and self.deadline is not None and not self.with_deadline:
             # R-DL-18: a citizen who books only because of the deadline always books "med frist".
             self.with_deadline = True
-            self.bookable = bookable(
-                self.citizen, now=self.now, fulfils_deadline=True, open_deadline=open_deadline, facts=facts
-            )
+            self.bookable = bookable(self.citizen, now=self.now, fulfils_deadline=True, facts=facts)
         # Which offers have a free time at all, and the first and last of each (the calendar's
         # months): one small query of index look-ups, not every free time of every offer.
         spans = self.bookable.spans()
