@@ -26,6 +26,13 @@ class _Part:
     first: int  # index of its first column in the row
 
 
+def _converters(field, table_alias: str, connection) -> list:
+    """What the ORM runs on `field`'s value as read from `table_alias` (the backend's and the field's
+    converters, each with the column expression it expects)."""
+    col = field.get_col(table_alias)
+    return [(c, col) for c in connection.ops.get_db_converters(col) + col.get_db_converters(connection)]
+
+
 class Prejoined:
     """`Prejoined(Slot, ["offer", "offer__jobcenter"], "t0.public_id = %s", ["public_id"]).get([x])`
     is `Slot.objects.select_related("offer", "offer__jobcenter").filter(public_id=x).first()`.
@@ -146,11 +153,7 @@ class Prejoined:
             parts.append(_Part(model, parent, field, columns, len(selects)))
             for f in columns:
                 selects.append(f"{table_alias}.{qn(f.column)}")
-                col = f.get_col(table_alias)
-                chain = [
-                    (c, col)
-                    for c in connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-                ]
+                chain = _converters(f, table_alias, connection)
                 if chain:
                     converters.append((len(selects) - 1, chain))
             if field is not None:
@@ -208,14 +211,7 @@ class Columns:
         chains = self._converters.get(connection.alias)
         if chains is None:
             chains = self._converters[connection.alias] = []
-            for f in self.fields:
-                col = f.get_col(self.table_alias)
-                chains.append(
-                    [
-                        (c, col)
-                        for c in connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-                    ]
-                )
+            chains += [_converters(f, self.table_alias, connection) for f in self.fields]
         out = list(row)
         for i, chain in enumerate(chains):
             for converter, expression in chain:
