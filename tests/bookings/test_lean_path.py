@@ -127,15 +127,30 @@ def test_a_calendar_week_runs_the_same_few_statements_however_many_free_times(ap
     assert _statements(lambda: api_a.get(url)) == small <= 5
 
 
-def _queries(fn) -> list[str]:
+def _queries(fn, *, as_sent: bool = False) -> list[str]:
     """The SQL statements `fn` runs, without the savepoints of the test's own transaction (in
-    production the service's transaction is the connection's BEGIN/COMMIT, not logged)."""
+    production the service's transaction is the connection's BEGIN/COMMIT, not logged); a prepared
+    statement's EXECUTE as the statement it runs, unless `as_sent`."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as queries:
         fn()
-    return [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
+    sql = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
+    return sql if as_sent else [_statement_of(q) for q in sql]
+
+
+def _statement_of(sql: str) -> str:
+    """What an `EXECUTE samtale_…(…)` runs (samtale.core.prepared), so checks on the text hold."""
+    if not sql.startswith("EXECUTE "):
+        return sql
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement FROM pg_prepared_statements WHERE name = %s", [sql.split()[1].split("(")[0]]
+        )
+        return cursor.fetchone()[0]
 
 
 @pytest.mark.parametrize("conversation_type, most", [(12, 10), (7, 13)])
@@ -164,3 +179,20 @@ def test_a_self_booking_and_a_full_refusal_run_few_statements(
     assert len(refused) <= 3 + 1, refused
     # "Full" is answered before the citizen is locked.
     assert not [q for q in refused if "FOR UPDATE" in q]
+
+
+@pytest.mark.postgres
+def test_a_refused_booking_runs_its_reads_as_prepared_statements(me_api, make_offer, make_slot, make_citizen):
+    """The booking path's big reads (the free time with its offer, the citizen's facts) are EXECUTEd,
+    not planned afresh, from the second request on the connection — a rollback in between included."""
+    from samtale.bookings.services import booking_self_book
+    from samtale.core.actors import Actor
+
+    offer = make_offer(conversation_type=12)
+    full = make_slot(offer, local(2026, 3, 5, 11))
+    booking_self_book(actor=Actor.for_citizen(make_citizen(contact_group=6)), slot=full)
+    body = {"slot": str(full.public_id)}
+    assert me_api.post("/me/bookings", body).status_code == 409
+    refused = _queries(lambda: me_api.post("/me/bookings", body), as_sent=True)
+    reads = [q for q in refused if q.startswith(("SELECT", "EXECUTE", "PREPARE"))]
+    assert reads and all(q.startswith("EXECUTE samtale_") for q in reads), refused

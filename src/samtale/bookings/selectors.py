@@ -11,7 +11,7 @@ from django.db.models import F, Q, QuerySet
 
 from samtale.bookings.models import BOOKING_RELATED, Booking, BookingStatus
 from samtale.citizens.models import Citizen
-from samtale.core import audit, clock
+from samtale.core import audit, clock, prepared
 from samtale.core.actors import Actor
 from samtale.core.errors import Conflict, NotFound
 from samtale.core.prejoin import Columns, Prejoined
@@ -316,7 +316,7 @@ def _citizen_facts(citizen_id: int, *, today: date, lo: date, hi: date) -> Booka
         **{f"open{i}": str(status) for i, status in enumerate(OPEN_STATUSES)},
     }
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        prepared.execute(connection, cursor, sql, params)
         rows = cursor.fetchall()
     if not rows:
         raise Citizen.DoesNotExist
@@ -412,7 +412,8 @@ def _bookable_offers(
         variant = "family"
     sql, (offer_columns, kind_columns, form_columns) = _bookable_offers_sql(connection.alias, variant)
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"jobcenter": jobcenter_id, "group": group_id, "family": family})
+        params = {"jobcenter": jobcenter_id, "group": group_id, "family": family}
+        prepared.execute(connection, cursor, sql, params)
         rows = cursor.fetchall()
     cut = [len(offer_columns), len(offer_columns) + len(kind_columns)]
     offers: dict[int, MeetingOffer] = {}

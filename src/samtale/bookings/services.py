@@ -29,7 +29,7 @@ from samtale.citizens.selectors import contact_group_on, jobcenter_on
 from samtale.citizens.services import citizen_lock
 from samtale.codes.models import CancellationReason, ContactForm, ConversationType
 from samtale.codes.selectors import get_code
-from samtale.core import audit, clock, throttle
+from samtale.core import audit, clock, prepared, throttle
 from samtale.core.actors import Actor
 from samtale.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from samtale.core.prejoin import Prejoined
@@ -249,7 +249,9 @@ def _set_booking_number(booking: Booking) -> None:
     connection = connections[router.db_for_write(Booking)]
     qn = connection.ops.quote_name
     with connection.cursor() as cursor:
-        cursor.execute(
+        prepared.execute(
+            connection,
+            cursor,
             f"UPDATE {qn(Booking._meta.db_table)} SET {qn(Booking._meta.get_field('booking_number').column)} = %s "  # noqa: S608
             f"WHERE {qn(Booking._meta.pk.column)} = %s",
             [booking.booking_number, booking.pk],

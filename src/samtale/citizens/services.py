@@ -15,7 +15,7 @@ from samtale.citizens.models import Absence, Citizen, ContactGroupPeriod, Jobcen
 from samtale.citizens.selectors import contact_group_on, jobcenter_on, normalise_cpr
 from samtale.codes.models import AbsenceType, ContactGroup, PersonGroupMarkerType
 from samtale.codes.selectors import get_code
-from samtale.core import audit, clock
+from samtale.core import audit, clock, prepared
 from samtale.core.actors import Actor
 from samtale.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from samtale.core.validation import check_date
@@ -47,7 +47,7 @@ def _lock_id(pk: int) -> None:
     if connection.features.has_select_for_update:
         sql += " FOR UPDATE"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [pk])
+        prepared.execute(connection, cursor, sql, [pk])
         if cursor.fetchone() is None:
             raise Citizen.DoesNotExist("Citizen matching query does not exist.")
 

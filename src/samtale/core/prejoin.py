@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from django.db import connections, router
 from django.db.models import Model
 
+from samtale.core import prepared
+
 
 @dataclass(frozen=True)
 class _Part:
@@ -87,8 +89,9 @@ class Prejoined:
 
     def _fetch(self, alias: str, params, *, many: bool):
         sql, _, _ = self._build(alias)
-        with connections[alias].cursor() as cursor:
-            cursor.execute(sql, params)
+        connection = connections[alias]
+        with connection.cursor() as cursor:
+            prepared.execute(connection, cursor, sql, params)
             return cursor.fetchall() if many else cursor.fetchone()
 
     def build(self, row: list) -> Model:

@@ -14,6 +14,7 @@ from django.core.cache import cache, caches
 from django.db import connections, router
 from django.utils import timezone
 
+from samtale.core import prepared
 from samtale.core.errors import DomainError
 
 
@@ -73,7 +74,7 @@ def add(scope: str, subject: str, *, window: int) -> tuple[int, int]:
         "RETURNING value"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [key, "1", expires])
+        prepared.execute(connection, cursor, sql, [key, "1", expires])
         return int(cursor.fetchone()[0]), retry_after
 
 

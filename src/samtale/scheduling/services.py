@@ -9,7 +9,7 @@ from django.db.models import F, Q
 
 from samtale.codes.models import ContactForm, ContactGroup, ConversationType
 from samtale.codes.selectors import get_code
-from samtale.core import audit, clock
+from samtale.core import audit, clock, prepared
 from samtale.core.actors import Actor
 from samtale.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from samtale.core.validation import check_event_times
@@ -476,7 +476,7 @@ def slot_take_place(slot: Slot) -> None:
         f"WHERE {pk} = %s AND {status} = %s AND {booked} < {capacity}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [slot.pk, SlotStatus.PUBLISHED.value])
+        prepared.execute(connection, cursor, sql, [slot.pk, SlotStatus.PUBLISHED.value])
         taken = cursor.rowcount
     if not taken:
         raise Conflict(
