@@ -27,6 +27,7 @@ Usage (from the repository root):
     .venv/bin/python bench/booking_rush.py                      # 32 clients, 1 worker process
     .venv/bin/python bench/booking_rush.py --workers 2
     .venv/bin/python bench/booking_rush.py --phases b --rounds 20
+    .venv/bin/python bench/booking_rush.py --workers 2 --server gunicorn   # the other production server
 
 The machine's load matters (the client threads share its cores with the server): compare API and raw
 SQL from the same run. Performance is measured here and never asserted in the test suite.
@@ -214,7 +215,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30, help="C: how long")
     parser.add_argument("--open-slots", type=int, default=200, help="C: free times the arrivals go for")
     parser.add_argument("--workers", type=int, default=1, help="server processes (samtale run --workers)")
-    parser.add_argument("--threads", type=int, default=4, help="threads per server process")
+    parser.add_argument(
+        "--threads", type=int, default=2, help="threads per server process (samtale run's default)"
+    )
+    parser.add_argument(
+        "--server", help="samtale run --server (granian, gunicorn, waitress; default: what samtale run picks)"
+    )
     parser.add_argument("--phases", default="abc", help="which phases to run (default abc)")
     parser.add_argument("--pg-url", default=os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432"))
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
@@ -244,6 +250,8 @@ def main() -> int:
             s = seed(args)
             from django.db import connections
 
+            from samtale.core.management.commands.run import _default_server
+
             connections.close_all()
 
             port = free_port()
@@ -252,6 +260,8 @@ def main() -> int:
                 sys.executable, "-m", "samtale.cli", "run", "--no-demo", "--no-worker", "--port", str(port),
                 "--workers", str(args.workers), "--threads", str(args.threads),
             ]  # fmt: skip
+            if args.server:
+                cmd += ["--server", args.server]
             # A file, not a pipe: an unread pipe fills up and blocks the server.
             server = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=server_log)
             wait_for(port, s["tokens"][0], server, server_log)
@@ -308,6 +318,7 @@ def main() -> int:
             print(f"server worker processes' RSS after the run: {out['rss_mb']} MB")
             out["workers"] = args.workers
             out["threads"] = args.threads
+            out["server"] = args.server or os.environ.get("SAMTALE_SERVER") or _default_server()
             out["clients"] = n
             out["load"] = [load_start, load()]
             bad = sum(v.get("oversold", 0) for k, v in out.items() if k.startswith("phase_"))
@@ -323,7 +334,7 @@ def main() -> int:
 
 
 def rss_of_workers(pid: int) -> list[float]:
-    """Resident memory (MB) of each child of `pid` — gunicorn's worker processes (Linux /proc)."""
+    """Resident memory (MB) of each child of `pid` — the server's worker processes (Linux /proc)."""
     sizes = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():

@@ -17,7 +17,7 @@ In production mode the development login is off, so the sessions are made in thi
 samtale.core.identity's own sign-in (the same session keys a MitID or OIDC sign-in stamps) and sent as
 the session cookie.
 
-Every `--sample-every` requests it reads each gunicorn worker's VmRSS (/proc, children of the server
+Every `--sample-every` requests it reads each server worker's VmRSS (/proc, children of the server
 process). A 5xx is a bug: each is listed with its request and makes the exit status 1.
 
 It sets itself up and tears down: creates `samtale_perf_mixed_<pid>` on PG_URL (default
@@ -70,7 +70,9 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=4, help="client threads (default 4)")
     parser.add_argument("--workers", type=int, default=2, help="server processes (samtale run --workers)")
-    parser.add_argument("--threads", type=int, default=4, help="threads per server process")
+    parser.add_argument(
+        "--threads", type=int, default=2, help="threads per server process (samtale run's default)"
+    )
     parser.add_argument("--sample-every", type=int, default=1000, help="read the workers' RSS this often")
     parser.add_argument("--citizens", type=int, default=40, help="citizens with a token and a session")
     parser.add_argument("--extra-slots", type=int, default=6000, help="free times beyond the demo's")

@@ -1,7 +1,9 @@
-"""`samtale run` in production shape: several gunicorn processes, and SIGTERM stops them all —
-including the background worker it started (it used to be left running)."""
+"""`samtale run` in production shape: several server processes (granian, the default, or gunicorn) that
+serve pages, the API and static files, and SIGTERM stops them all — including the background worker it
+started (it used to be left running)."""
 
 import http.client
+import json
 import os
 import signal
 import socket
@@ -12,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="gunicorn runs on POSIX")
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="granian and gunicorn run on POSIX here")
 
 
 def free_port() -> int:
@@ -56,18 +58,24 @@ def wait_until(check, timeout: float, what: str):
 
 
 def get(port: int, path: str) -> int:
+    return request(port, "GET", path)[0]
+
+
+def request(port: int, method: str, path: str, body: bytes | None = None, headers=None) -> tuple[int, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
     try:
-        conn.request("GET", path)
-        return conn.getresponse().status
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.read()
     except OSError:
-        return 0
+        return 0, b""
     finally:
         conn.close()
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
-def test_run_starts_two_server_processes_and_sigterm_stops_them_and_the_worker(tmp_path):
+@pytest.mark.parametrize("server", ["granian", "gunicorn"])
+def test_run_starts_two_server_processes_and_sigterm_stops_them_and_the_worker(tmp_path, server):
     port = free_port()
     env = {
         **os.environ,
@@ -89,6 +97,8 @@ def test_run_starts_two_server_processes_and_sigterm_stops_them_and_the_worker(t
             "2",
             "--threads",
             "2",
+            "--server",
+            server,
         ],
         env=env,
         stdout=log,
@@ -97,7 +107,15 @@ def test_run_starts_two_server_processes_and_sigterm_stops_them_and_the_worker(t
     try:
         wait_until(lambda: proc.poll() is not None or get(port, "/api/v1/openapi.json") == 200, 120, "server")
         assert proc.poll() is None, (tmp_path / "run.log").read_text()[-2000:]
-        # Two gunicorn workers and the background worker are children of `samtale run`.
+        assert f"Webserver:      {server}, 2 processer × 2 tråde" in (tmp_path / "run.log").read_text()
+        # What a browser and an integrator send: a page, a static file, a JSON body.
+        assert get(port, "/") == 200
+        assert get(port, "/static/samtale/samtale.css") == 200
+        status, body = request(
+            port, "POST", "/api/v1/me/bookings", b'{"slot": "x"}', {"Content-Type": "application/json"}
+        )
+        assert status == 401 and json.loads(body)["status"] == 401, body
+        # Two server workers and the background worker are children of `samtale run`.
         kids = wait_until(lambda: (lambda k: k if len(k) >= 3 else None)(children(proc.pid)), 30, "children")
         cmdlines = {pid: Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ") for pid in kids}
         assert sum(b"samtale.cli worker" in c for c in cmdlines.values()) == 1, cmdlines

@@ -9,18 +9,22 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
-SERVERS = ("gunicorn", "waitress")
+SERVERS = ("granian", "gunicorn", "waitress")
 
 
 def _default_server() -> str:
-    """gunicorn (several processes) where it runs — Linux, macOS; waitress (one process) elsewhere."""
+    """granian (several processes, HTTP handled outside Python) where it runs — Linux, macOS;
+    gunicorn if granian is missing; waitress (one process) elsewhere. bench/README.md measured granian
+    against gunicorn on the booking rush."""
     if os.name != "posix":
         return "waitress"
-    try:
-        import gunicorn  # noqa: F401
-    except ImportError:
-        return "waitress"
-    return "gunicorn"
+    for server in SERVERS[:2]:
+        try:
+            __import__(server)
+        except ImportError:
+            continue
+        return server
+    return "waitress"
 
 
 def settle_garbage_collector() -> None:
@@ -54,13 +58,14 @@ class Command(BaseCommand):
             help="webserverprocesser (standard: antal kerner)",
         )
         parser.add_argument(
-            "--threads", type=int, default=int(env("SAMTALE_THREADS", 4)), help="tråde pr. proces"
+            "--threads", type=int, default=int(env("SAMTALE_THREADS", 2)), help="tråde pr. proces"
         )
         parser.add_argument(
             "--server",
             choices=SERVERS,
             default=env("SAMTALE_SERVER") or _default_server(),
-            help="gunicorn (flere processer, standard på Linux) eller waitress (én proces)",
+            help="granian (flere processer, standard på Linux og macOS), gunicorn (flere processer) "
+            "eller waitress (én proces)",
         )
         parser.add_argument(
             "--graceful-timeout",
@@ -97,7 +102,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {line}")
         shape = (
             f"{workers} processer × {threads} tråde"
-            if server == "gunicorn"
+            if server != "waitress"
             else f"1 proces × {threads} tråde"
         )
         self.stdout.write(f"  Webserver:      {server}, {shape}")
@@ -110,7 +115,11 @@ class Command(BaseCommand):
         settle_garbage_collector()
         master = os.getpid()
         try:
-            if server == "gunicorn":
+            if server == "granian":
+                _serve_granian(
+                    host=host, port=port, workers=workers, threads=threads, graceful_timeout=graceful_timeout
+                )
+            elif server == "gunicorn":
                 _serve_gunicorn(
                     application,
                     host=host,
@@ -122,8 +131,8 @@ class Command(BaseCommand):
             else:
                 _serve_waitress(application, host=host, port=port, threads=threads)
         finally:
-            # Only the process that started the worker stops it (gunicorn's forked workers unwind
-            # through here too).
+            # Only the process that started the worker stops it (the servers' forked workers may
+            # unwind through here too).
             if worker is not None and os.getpid() == master:
                 _stop(worker, graceful_timeout)
 
@@ -169,6 +178,31 @@ def _serve_gunicorn(application, *, host, port, workers, threads, graceful_timeo
     # Arbiter.run() handles SIGTERM (graceful: finish requests in flight) and SIGINT (quick), then
     # leaves through SystemExit, so the caller's `finally` stops the background worker.
     Server().run()
+
+
+def _serve_granian(*, host, port, workers, threads, graceful_timeout) -> None:
+    from granian.constants import HTTPModes, Interfaces
+    from granian.log import LogLevels
+    from granian.server import MPServer
+
+    server = MPServer(
+        "samtale.wsgi:application",
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=workers,
+        blocking_threads=threads,
+        http=HTTPModes.http1,
+        backlog=2048,
+        log_level=LogLevels.warning,
+        workers_kill_timeout=graceful_timeout,
+    )
+    # Its worker processes are forked from this one (Linux): the application imported and gc-frozen
+    # here is theirs, and the import of the target finds it loaded. Where they are spawned (macOS)
+    # each imports it afresh. SIGTERM and SIGINT stop the workers (each finishes the requests it has,
+    # up to the graceful timeout) and return here, so the caller's `finally` stops the background
+    # worker.
+    server.serve()
 
 
 def _serve_waitress(application, *, host, port, threads) -> None:
