@@ -181,9 +181,33 @@ def _array(ids) -> str:
     return "{" + ",".join(map(str, ids)) + "}"
 
 
+def _plan_by_key(cursor) -> None:
+    """The chunk's statements read their rows one primary-key probe or TID lookup each. The planner
+    would otherwise, misjudging how many rows the conditions keep and pricing every lookup as a random
+    read, scan whole tables once per chunk: the chunk's transaction turns sequential scans off (and
+    JIT, which compiles each statement anew)."""
+    cursor.execute(
+        "SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true), "
+        "set_config('enable_seqscan', 'off', true)"
+    )
+
+
+def _lock_citizens(cursor, rows) -> None:
+    """PostgreSQL: lock the chunk's citizens, in citizen id order (the services' lock order: citizen
+    before deadline, ARCHITECTURE.md "One citizen at a time"). Once they are held no service holds one
+    of their deadlines, so the UPDATE that follows never waits for one that waits for us. Holding them
+    also covers the foreign-key checks of the rows inserted next (FOR KEY SHARE on the citizen)."""
+    cursor.execute(
+        f"SELECT count(*) FROM unnest(%(citizens)s::bigint[]) AS k(citizen) "
+        f"CROSS JOIN LATERAL (SELECT c.id FROM {C} c WHERE c.id = k.citizen FOR UPDATE) c",
+        {"citizens": _array(sorted({citizen for _, citizen in rows}))},
+    )
+
+
 def _lock_chunk(cursor, rows, where: str, params: dict) -> str:
-    """PostgreSQL: lock the chunk's citizens and their due deadlines with one statement; return the
-    locked deadlines' physical places (ctid) in deadline id order, as an array literal.
+    """PostgreSQL, for a kind over several open statuses: lock the chunk's citizens and their due
+    deadlines with one statement; return the locked deadlines' physical places (ctid) in deadline id
+    order, as an array literal.
 
     The services' lock order, citizen before deadline (ARCHITECTURE.md "One citizen at a time"): the
     pairs go in citizen id order and each deadline's probe refers to its citizen's, so the citizen is
@@ -192,14 +216,7 @@ def _lock_chunk(cursor, rows, where: str, params: dict) -> str:
     for us: a deadlock. The deadline lock re-evaluates the condition on the newest row, so a deadline
     a service changed since the cursor's scan drops out; the rows it locks cannot change or move until
     we commit, so the statement after it addresses them by their physical place (a TID lookup each).
-    Each lock is a LATERAL subquery with its own FOR UPDATE, one primary-key probe per id. The planner
-    would otherwise, misjudging how many rows the conditions keep and pricing every lookup as a random
-    read, scan whole tables once per chunk: the chunk's transaction turns sequential scans off (and
-    JIT, which compiles each statement anew)."""
-    cursor.execute(
-        "SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true), "
-        "set_config('enable_seqscan', 'off', true)"
-    )
+    Each lock is a LATERAL subquery with its own FOR UPDATE, one primary-key probe per id."""
     # The arrays travel as one array literal each: adapting a list of 20,000 values per statement
     # cost more CPU than the rest of the batch's Python together.
     pairs = sorted((citizen, deadline) for deadline, citizen in rows)
@@ -218,12 +235,19 @@ def _lock_chunk(cursor, rows, where: str, params: dict) -> str:
     return cursor.fetchone()[0]
 
 
-def _chunk_pg(cursor, kind: Kind, places: str, params: dict) -> int:
-    """PostgreSQL: the locked rows' history rows, report events and status in one statement. Each row
-    is read once (by its place) into `src`, with what every event's rows need; one INSERT per table
+def _chunk_pg(cursor, kind: Kind, rows, where: str, params: dict) -> int:
+    """PostgreSQL: the chunk's history rows, report events and status in one statement after the
+    locks. `src` holds each moved row once, with what every event's rows need; one INSERT per table
     writes the events in the order separate statements per event would (event by event, deadline id
-    order within each: the same ids, so the same feed positions); the UPDATE moves the same rows.
-    All parts see the rows as they were before the statement."""
+    order within each: the same ids, so the same feed positions).
+
+    A kind from one open status moves its rows in `src` itself: the UPDATE locks each due deadline,
+    re-checks the condition on its newest version (a deadline a service changed since the cursor's scan
+    drops out) and returns what the history and events need — the columns it does not change, and the
+    old status, which the condition fixes. The 90-day close starts from any open status, which the
+    UPDATE cannot return (PostgreSQL 18's RETURNING old can): its rows are locked first
+    (`_lock_chunk`), read by place into `src`, and moved by the statement's UPDATE."""
+    _plan_by_key(cursor)
     day_sql = _day_sql(kind)
     steps, status = [], kind.status
     for i, event in enumerate(kind.events, 1):
@@ -234,6 +258,32 @@ def _chunk_pg(cursor, kind: Kind, places: str, params: dict) -> int:
     final = status
     dereg = len(kind.events) + 1 if kind.name == "overdue" else 0  # R-DL-15
     closed = f", closed_on = {day_sql}" if final == rules.CLOSED_ADMIN else ""
+    move = f"SET status = '{final}', status_since = {day_sql}, updated_at = %(now)s{closed}"
+    # Of the row as it was: the UPDATE changes none of these (`day_sql` is at least the old
+    # status_since, so the new one gives the same day).
+    columns = (
+        f"d.id, d.citizen_id, {day_sql} AS day, {_date_text(day_sql)} AS day_text, d.self_booking_obligatory, "
+        f"{_uuid_text('d.public_id')} AS deadline, "
+        f"{_code('codes_conversationtype', 'd.conversation_type_id')} AS conversation_type, "
+        f"{_date_text('d.deadline_date')} AS deadline_date, {_date_text('d.activation_date')} AS activation_date, "
+        f"{_code('organisations_jobcenter', 'd.jobcenter_id')} AS jobcenter"
+    )
+    if kind.status:
+        _lock_citizens(cursor, rows)
+        src = (
+            f"src AS (UPDATE {D} AS d {move} "
+            f"FROM unnest(%(ids)s::bigint[]) WITH ORDINALITY AS k(id, n) WHERE d.id = k.id AND {where} "
+            f"RETURNING k.n, '{kind.status}'::text AS status, {columns})"
+        )
+        last = "SELECT count(*) FROM src"
+        params = {**params, "ids": _array(deadline for deadline, _ in rows)}
+    else:
+        src = (
+            f"src AS MATERIALIZED (SELECT k.n, d.status::text AS status, {columns} "
+            f"FROM unnest(%(places)s::tid[]) WITH ORDINALITY AS k(place, n) JOIN {D} d ON d.ctid = k.place)"
+        )
+        last = f"UPDATE {D} AS d {move} WHERE d.ctid = ANY(%(places)s::tid[])"
+        params = {**params, "places": _lock_chunk(cursor, rows, where, params)}
     payload = (
         "json_build_object('deadline', s.deadline, 'conversation_type', s.conversation_type, "
         "'deadline_date', s.deadline_date, 'activation_date', s.activation_date, 'jobcenter', s.jobcenter, "
@@ -247,14 +297,7 @@ def _chunk_pg(cursor, kind: Kind, places: str, params: dict) -> int:
         else ""
     )
     cursor.execute(
-        f"WITH src AS MATERIALIZED ("
-        f"SELECT k.n, d.id, d.citizen_id, d.status::text AS status, {day_sql} AS day, "
-        f"{_date_text(day_sql)} AS day_text, d.self_booking_obligatory, "
-        f"{_uuid_text('d.public_id')} AS deadline, "
-        f"{_code('codes_conversationtype', 'd.conversation_type_id')} AS conversation_type, "
-        f"{_date_text('d.deadline_date')} AS deadline_date, {_date_text('d.activation_date')} AS activation_date, "
-        f"{_code('organisations_jobcenter', 'd.jobcenter_id')} AS jobcenter "
-        f"FROM unnest(%(places)s::tid[]) WITH ORDINALITY AS k(place, n) JOIN {D} d ON d.ctid = k.place), "
+        f"WITH {src}, "
         f"e (i, event, old, new) AS (VALUES {', '.join(steps)}), "
         f"h AS (INSERT INTO {H} (deadline_id, at, day, event, old_status, new_status, actor, detail) "
         f"SELECT s.id, %(now)s, s.day, e.event, coalesce(e.old, s.status), e.new, 'batch', '{{}}'::jsonb "
@@ -263,11 +306,10 @@ def _chunk_pg(cursor, kind: Kind, places: str, params: dict) -> int:
         f"SELECT x.kind, %(now)s, x.citizen_id, x.payload FROM ("
         f"SELECT e.i, s.n, 'deadline.status_changed' AS kind, s.citizen_id, {payload} AS payload "
         f"FROM src s CROSS JOIN e{deregistrations}) x ORDER BY x.i, x.n) "
-        f"UPDATE {D} AS d SET status = '{final}', status_since = {day_sql}, updated_at = %(now)s{closed} "
-        f"WHERE d.ctid = ANY(%(places)s::tid[])",
-        {**params, "places": places},
+        f"{last}",
+        params,
     )
-    return cursor.rowcount
+    return cursor.fetchone()[0] if kind.status else cursor.rowcount
 
 
 def _chunk_sqlite(cursor, kind: Kind, rows, where: str, params: dict) -> int:
@@ -326,7 +368,7 @@ def _run_kind(kind: Kind, day: date, now, chunk: int, out) -> int:
     for rows in _due_chunks(where, params, chunk):
         with transaction.atomic(), connection.cursor() as cursor:
             if _pg():
-                count = _chunk_pg(cursor, kind, _lock_chunk(cursor, rows, where, params), params)
+                count = _chunk_pg(cursor, kind, rows, where, params)
             else:
                 count = _chunk_sqlite(cursor, kind, rows, where, params)
         total += count
