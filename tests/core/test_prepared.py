@@ -89,3 +89,20 @@ def test_sqlite_runs_the_statement_as_it_is(db):
 def test_a_statement_takes_one_kind_of_parameter():
     with pytest.raises(ValueError):
         prepared._Statement("SELECT %s, %(n)s")
+
+
+@pytest.mark.postgres
+def test_an_update_counts_its_rows_when_prepared_and_when_executed(transactional_db):
+    """slot_take_place reads the conditional UPDATE's row count: the first use's PREPARE must not
+    hide it."""
+    from samtale.organisations.models import Authority
+
+    Authority.objects.create(code="9999", name="Prøvekommune")
+    sql = "UPDATE organisations_authority SET name = name WHERE code = %s"
+    connection.close()
+    counts = []
+    for code in ("9999", "9999", "0000"):
+        with connection.cursor() as cursor:
+            prepared.execute(connection, cursor, sql, [code])
+            counts.append(cursor.rowcount)
+    assert counts == [1, 1, 0]
