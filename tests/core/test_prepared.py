@@ -75,8 +75,9 @@ def test_a_failed_first_round_trip_is_checked_before_it_is_prepared_again(transa
 def test_it_can_be_switched_off_for_a_pooler_in_transaction_mode(db, settings):
     settings.SAMTALE_DB_PREPARED_STATEMENTS = False
     sql = "SELECT %s::int + 40"
-    assert statements(lambda: run(sql, [2])) == [statements(lambda: run(sql, [2]))[0]]
-    assert not statements(lambda: run(sql, [2]))[0].startswith(("PREPARE", "EXECUTE"))
+    for _ in range(2):
+        sent = statements(lambda: run(sql, [2]))
+        assert len(sent) == 1 and not sent[0].startswith(("PREPARE", "EXECUTE")), sent
     assert run(sql, [2]) == (42,)
 
 
