@@ -122,21 +122,37 @@ def _code(table: str, key: str) -> str:
     return f"(SELECT t.code FROM {table} t WHERE t.id = {key})"
 
 
-def _payload_sql(day_sql: str, old_sql: str, new: str, event: str) -> str:
-    """The same payload services.report_payload writes, built by the database."""
-    fields = [
-        ("deadline", _uuid_text("d.public_id")),
-        ("conversation_type", _code("codes_conversationtype", "d.conversation_type_id")),
-        ("deadline_date", _date_text("d.deadline_date")),
-        ("activation_date", _date_text("d.activation_date")),
-        ("jobcenter", _code("organisations_jobcenter", "d.jobcenter_id")),
-        ("old", old_sql),
-        ("new", f"'{new}'"),
-        ("event", f"'{event}'"),
-        ("day", _date_text(day_sql)),
-    ]
-    args = ", ".join(f"'{k}', {v}" for k, v in fields)
+def _deadline_fields(day_sql: str) -> dict[str, str]:
+    """The report events' values that come from the deadline row (table alias d), as
+    services.report_payload writes them."""
+    return {
+        "deadline": _uuid_text("d.public_id"),
+        "conversation_type": _code("codes_conversationtype", "d.conversation_type_id"),
+        "deadline_date": _date_text("d.deadline_date"),
+        "activation_date": _date_text("d.activation_date"),
+        "jobcenter": _code("organisations_jobcenter", "d.jobcenter_id"),
+        "day": _date_text(day_sql),
+    }
+
+
+def _json(values: dict[str, str]) -> str:
+    """A JSON object built by the database from SQL for each value."""
+    args = ", ".join(f"'{k}', {v}" for k, v in values.items())
     return f"json_build_object({args})::jsonb" if _pg() else f"json_object({args})"
+
+
+def _status_payload(fields: dict[str, str], old: str, new: str, event: str) -> str:
+    """The payload of a deadline.status_changed event (services.report_payload's), from
+    `_deadline_fields` as SQL and the step's old status, new status and event as SQL."""
+    keys = ("deadline", "conversation_type", "deadline_date", "activation_date", "jobcenter")
+    return _json(
+        {**{k: fields[k] for k in keys}, "old": old, "new": new, "event": event, "day": fields["day"]}
+    )
+
+
+def _deregistration_payload(fields: dict[str, str]) -> str:
+    """The payload of a deadline.deregistration_due event (R-DL-15)."""
+    return _json({"deadline": fields["deadline"], "effective_from": fields["day"]})
 
 
 def _target(status: str, event: str) -> str:
@@ -260,14 +276,12 @@ def _chunk_pg(cursor, kind: Kind, rows, where: str, params: dict) -> int:
     closed = f", closed_on = {day_sql}" if final == rules.CLOSED_ADMIN else ""
     move = f"SET status = '{final}', status_since = {day_sql}, updated_at = %(now)s{closed}"
     # Of the row as it was: the UPDATE changes none of these (`day_sql` is at least the old
-    # status_since, so the new one gives the same day).
-    columns = (
-        f"d.id, d.citizen_id, {day_sql} AS day, {_date_text(day_sql)} AS day_text, d.self_booking_obligatory, "
-        f"{_uuid_text('d.public_id')} AS deadline, "
-        f"{_code('codes_conversationtype', 'd.conversation_type_id')} AS conversation_type, "
-        f"{_date_text('d.deadline_date')} AS deadline_date, {_date_text('d.activation_date')} AS activation_date, "
-        f"{_code('organisations_jobcenter', 'd.jobcenter_id')} AS jobcenter"
+    # status_since, so the new one gives the same day). The events' values as p_<key>.
+    fields = _deadline_fields(day_sql)
+    columns = f"d.id, d.citizen_id, {day_sql} AS day, d.self_booking_obligatory, " + ", ".join(
+        f"{sql} AS p_{key}" for key, sql in fields.items()
     )
+    from_src = {key: f"s.p_{key}" for key in fields}
     if kind.status:
         _lock_citizens(cursor, rows)
         src = (
@@ -284,15 +298,10 @@ def _chunk_pg(cursor, kind: Kind, rows, where: str, params: dict) -> int:
         )
         last = f"UPDATE {D} AS d {move} WHERE d.ctid = ANY(%(places)s::tid[])"
         params = {**params, "places": _lock_chunk(cursor, rows, where, params)}
-    payload = (
-        "json_build_object('deadline', s.deadline, 'conversation_type', s.conversation_type, "
-        "'deadline_date', s.deadline_date, 'activation_date', s.activation_date, 'jobcenter', s.jobcenter, "
-        "'old', coalesce(e.old, s.status), 'new', e.new, 'event', e.event, 'day', s.day_text)::jsonb"
-    )
+    payload = _status_payload(from_src, "coalesce(e.old, s.status)", "e.new", "e.event")
     deregistrations = (
         f" UNION ALL SELECT {dereg}, s.n, 'deadline.deregistration_due', s.citizen_id, "
-        "json_build_object('deadline', s.deadline, 'effective_from', s.day_text)::jsonb "
-        "FROM src s WHERE s.self_booking_obligatory"
+        f"{_deregistration_payload(from_src)} FROM src s WHERE s.self_booking_obligatory"
         if dereg
         else ""
     )
@@ -319,6 +328,7 @@ def _chunk_sqlite(cursor, kind: Kind, rows, where: str, params: dict) -> int:
     params = {**params, "lo": rows[0][0] - 1, "hi": rows[-1][0]}
     chunk_where = f"d.id > %(lo)s AND d.id <= %(hi)s AND {where}"
     old_sql, status = "d.status", kind.status
+    fields = _deadline_fields(day_sql)
     for event in kind.events:
         new = _target(status, event)
         status = new
@@ -328,18 +338,18 @@ def _chunk_sqlite(cursor, kind: Kind, rows, where: str, params: dict) -> int:
             f"FROM {D} d WHERE {chunk_where} ORDER BY d.id",
             {**params, "empty": "{}"},
         )
+        payload = _status_payload(fields, old_sql, f"'{new}'", f"'{event}'")
         cursor.execute(
             f"INSERT INTO {R} (kind, occurred_at, citizen_id, payload) "
-            f"SELECT 'deadline.status_changed', %(now)s, d.citizen_id, {_payload_sql(day_sql, old_sql, new, event)} "
+            f"SELECT 'deadline.status_changed', %(now)s, d.citizen_id, {payload} "
             f"FROM {D} d WHERE {chunk_where} ORDER BY d.id",
             params,
         )
         old_sql = f"'{new}'"
     if kind.name == "overdue":  # R-DL-15
-        dereg = f"json_object('deadline', {_uuid_text('d.public_id')}, 'effective_from', {day_sql})"
         cursor.execute(
             f"INSERT INTO {R} (kind, occurred_at, citizen_id, payload) "
-            f"SELECT 'deadline.deregistration_due', %(now)s, d.citizen_id, {dereg} "
+            f"SELECT 'deadline.deregistration_due', %(now)s, d.citizen_id, {_deregistration_payload(fields)} "
             f"FROM {D} d WHERE {chunk_where} AND d.self_booking_obligatory ORDER BY d.id",
             params,
         )
