@@ -200,40 +200,60 @@ def self_booking_state(citizen_id: int, slot: Slot, *, today: date) -> SelfBooki
     )
 
 
+# Pieces of the citizen's facts the self-booking's and the month view's statements share, over the
+# citizen table's alias; every value is a parameter (%(today)s), table names come from the models
+# (hence the noqa: S608).
+
+
+def _in_force_sql(period_model, column: str, citizen: str) -> str:
+    """The citizen's `column` of the period in force today: the latest that has started (as
+    citizens.selectors)."""
+    return (
+        f"SELECT p.{column} FROM {period_model._meta.db_table} p WHERE p.citizen_id = {citizen}.id "  # noqa: S608
+        "AND p.valid_from <= %(today)s ORDER BY p.valid_from DESC, p.id DESC LIMIT 1"
+    )
+
+
+def _group_sql(citizen: str) -> str:
+    from samtale.citizens.models import ContactGroupPeriod
+
+    return _in_force_sql(ContactGroupPeriod, "contact_group_id", citizen)
+
+
+def _group_may_sql(citizen: str) -> str:
+    """Whether the contact group in force allows self-booking."""
+    from samtale.codes.models import ContactGroup
+
+    return f"SELECT g.self_booking_allowed FROM {ContactGroup._meta.db_table} g WHERE g.id = ({_group_sql(citizen)})"  # noqa: S608
+
+
+def _blocked_sql(citizen: str) -> str:
+    """An absence today of a type that takes self-booking away (R-DL-16)."""
+    from samtale.citizens.models import Absence
+    from samtale.codes.models import AbsenceType
+
+    return (
+        f"EXISTS (SELECT 1 FROM {Absence._meta.db_table} x JOIN {AbsenceType._meta.db_table} k "  # noqa: S608
+        f"ON k.id = x.absence_type_id WHERE x.citizen_id = {citizen}.id AND x.start_date <= %(today)s "
+        "AND (x.end_date IS NULL OR x.end_date >= %(today)s) AND k.blocks_self_booking)"
+    )
+
+
 @cache
 def _self_booking_statement() -> Prejoined:
-    from samtale.citizens.models import Absence, ContactGroupPeriod, JobcenterPeriod
-    from samtale.codes.models import AbsenceType, ContactGroup
+    from samtale.citizens.models import Absence, JobcenterPeriod
 
     t = {
-        "group_period": ContactGroupPeriod._meta.db_table,
-        "group": ContactGroup._meta.db_table,
-        "jobcenter_period": JobcenterPeriod._meta.db_table,
         "absence": Absence._meta.db_table,
-        "absence_type": AbsenceType._meta.db_table,
         "booking": Booking._meta.db_table,
         "offer_groups": MeetingOffer.contact_groups.through._meta.db_table,
     }
-    # The contact group in force: the latest period that has started (as citizens.selectors).
-    # Table names come from the models, every value is a parameter (hence the noqa: S608).
-    group = (
-        f"SELECT p.contact_group_id FROM {t['group_period']} p WHERE p.citizen_id = t0.id "  # noqa: S608
-        "AND p.valid_from <= %(today)s ORDER BY p.valid_from DESC, p.id DESC LIMIT 1"
-    )
+    group = _group_sql("t0")
     extra = [
         ("s_group_id", group),
-        ("s_group_may", f"SELECT g.self_booking_allowed FROM {t['group']} g WHERE g.id = ({group})"),  # noqa: S608
-        (
-            "s_jobcenter_id",
-            f"SELECT j.jobcenter_id FROM {t['jobcenter_period']} j WHERE j.citizen_id = t0.id "  # noqa: S608
-            "AND j.valid_from <= %(today)s ORDER BY j.valid_from DESC, j.id DESC LIMIT 1",
-        ),
-        (
-            "s_blocked",
-            f"EXISTS (SELECT 1 FROM {t['absence']} a JOIN {t['absence_type']} k "  # noqa: S608
-            "ON k.id = a.absence_type_id WHERE a.citizen_id = t0.id AND a.start_date <= %(today)s "
-            "AND (a.end_date IS NULL OR a.end_date >= %(today)s) AND k.blocks_self_booking)",
-        ),
+        ("s_group_may", _group_may_sql("t0")),
+        ("s_jobcenter_id", _in_force_sql(JobcenterPeriod, "jobcenter_id", "t0")),
+        ("s_blocked", _blocked_sql("t0")),
         (
             "s_away",
             f"EXISTS (SELECT 1 FROM {t['absence']} a WHERE a.citizen_id = t0.id "  # noqa: S608
@@ -274,10 +294,6 @@ def _absence_days(citizen: Citizen, lo: date, hi: date) -> list[tuple[date, date
     return [(a.start_date, a.end_date or date.max) for a in rows]
 
 
-# `bookable(open_deadline=…)` not given: it reads the open deadline itself.
-UNREAD = object()
-
-
 @dataclass
 class BookableFacts:
     """What `bookable` needs to know about the citizen, read in one statement (`bookable_facts`)."""
@@ -287,7 +303,7 @@ class BookableFacts:
     group_may_self_book: bool
     blocked: bool  # an absence today of a type that takes self-booking away (R-DL-16)
     jobcenter: object | None  # the jobcenter in force
-    deadline: object | None  # the deadline in an open status as stored (`open_deadline` applies today)
+    deadline: object | None  # the deadline in an open status as stored (`open_deadline()` applies today)
     absences: list[tuple[date, date]]  # absences overlapping the asked days, open ends as date.max
     window: tuple = ()  # (date_from, date_to) as `bookable_facts` was asked
 
@@ -345,8 +361,8 @@ def _citizen_facts(citizen_id: int, *, today: date, lo: date, hi: date) -> Booka
 def _citizen_facts_sql(alias: str):
     from django.db import connections
 
-    from samtale.citizens.models import Absence, ContactGroupPeriod, JobcenterPeriod
-    from samtale.codes.models import AbsenceType, ContactGroup, ConversationType
+    from samtale.citizens.models import Absence, JobcenterPeriod
+    from samtale.codes.models import ConversationType
     from samtale.deadlines.models import OPEN_STATUSES, Deadline
     from samtale.organisations.models import Jobcenter
 
@@ -357,40 +373,19 @@ def _citizen_facts_sql(alias: str):
         Columns(ConversationType, "t"),
         Columns(Absence, "a", ["start_date", "end_date"]),
     )
-    t = {
-        "citizen": Citizen._meta.db_table,
-        "group_period": ContactGroupPeriod._meta.db_table,
-        "group": ContactGroup._meta.db_table,
-        "jobcenter_period": JobcenterPeriod._meta.db_table,
-        "jobcenter": Jobcenter._meta.db_table,
-        "absence": Absence._meta.db_table,
-        "absence_type": AbsenceType._meta.db_table,
-        "deadline": Deadline._meta.db_table,
-        "kind": ConversationType._meta.db_table,
-    }
-    # The contact group and jobcenter in force: the latest period that has started (as
-    # citizens.selectors); the deadline in an open status (at most one per citizen, a constraint);
-    # as deadlines.selectors.deadline_open_for reads it. Table names come from the models, every
-    # value is a parameter (hence the noqa: S608).
-    group = (
-        f"SELECT p.contact_group_id FROM {t['group_period']} p WHERE p.citizen_id = c.id "  # noqa: S608
-        "AND p.valid_from <= %(today)s ORDER BY p.valid_from DESC, p.id DESC LIMIT 1"
-    )
+    # The deadline in an open status (at most one per citizen, a constraint), as
+    # deadlines.selectors.deadline_open_for reads it. Table names come from the models, every value is
+    # a parameter (hence the noqa: S608).
     statuses = ", ".join(f"%(open{i})s" for i in range(len(OPEN_STATUSES)))
     sql = (
-        f"SELECT ({group}) AS f_group_id, "  # noqa: S608
-        f"(SELECT g.self_booking_allowed FROM {t['group']} g WHERE g.id = ({group})) AS f_group_may, "
-        f"EXISTS (SELECT 1 FROM {t['absence']} x JOIN {t['absence_type']} k ON k.id = x.absence_type_id "
-        "WHERE x.citizen_id = c.id AND x.start_date <= %(today)s "
-        "AND (x.end_date IS NULL OR x.end_date >= %(today)s) AND k.blocks_self_booking) AS f_blocked, "
+        f"SELECT ({_group_sql('c')}) AS f_group_id, ({_group_may_sql('c')}) AS f_group_may, "  # noqa: S608
+        f"{_blocked_sql('c')} AS f_blocked, "
         f"{', '.join(part.sql(connection) for part in parts)} "
-        f"FROM {t['citizen']} c "
-        f"LEFT JOIN {t['jobcenter']} j ON j.id = (SELECT p.jobcenter_id FROM {t['jobcenter_period']} p "
-        "WHERE p.citizen_id = c.id AND p.valid_from <= %(today)s "
-        "ORDER BY p.valid_from DESC, p.id DESC LIMIT 1) "
-        f"LEFT JOIN {t['deadline']} d ON d.citizen_id = c.id AND d.status IN ({statuses}) "
-        f"LEFT JOIN {t['kind']} t ON t.id = d.conversation_type_id "
-        f"LEFT JOIN {t['absence']} a ON a.citizen_id = c.id AND a.start_date <= %(hi)s "
+        f"FROM {Citizen._meta.db_table} c "
+        f"LEFT JOIN {Jobcenter._meta.db_table} j ON j.id = ({_in_force_sql(JobcenterPeriod, 'jobcenter_id', 'c')}) "
+        f"LEFT JOIN {Deadline._meta.db_table} d ON d.citizen_id = c.id AND d.status IN ({statuses}) "
+        f"LEFT JOIN {ConversationType._meta.db_table} t ON t.id = d.conversation_type_id "
+        f"LEFT JOIN {Absence._meta.db_table} a ON a.citizen_id = c.id AND a.start_date <= %(hi)s "
         "AND (a.end_date IS NULL OR a.end_date >= %(lo)s) "
         "WHERE c.id = %(citizen)s"
     )
@@ -536,7 +531,6 @@ def bookable(
     fulfils_deadline: bool | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
-    open_deadline=UNREAD,
     facts: BookableFacts | None = None,
 ) -> Bookable:
     """R-PC-11 in one query per page: published, not full, of an active offer of the citizen's current
@@ -547,8 +541,7 @@ def bookable(
 
     The per-offer rules (notice, horizon) become one time range per offer; the absences, ranges the
     free times may not start in. The same rules answer a single free time in `slot_refusal`. A caller
-    that has read `deadline_open_for(citizen, today)` already passes it as `open_deadline`, one that
-    has read `bookable_facts` (for the same dates) passes them as `facts`."""
+    that has read `bookable_facts` (for the same dates) passes them as `facts`."""
     from samtale.deadlines import rules as deadline_rules
 
     if facts is not None and (facts.window != (date_from, date_to) or facts.today != clock.local_date(now)):
@@ -557,7 +550,7 @@ def bookable(
     if facts is None:
         facts = _citizen_facts(citizen.pk, today=today, lo=clock.local_date(lo), hi=date_to)
     nothing = Bookable({}, Slot.objects.none(), jobcenter=facts.jobcenter)
-    deadline = facts.open_deadline() if open_deadline is UNREAD else open_deadline
+    deadline = facts.open_deadline()
     family = deadline.conversation_type.family if deadline is not None else ""
     group = None if facts.group_id is None else facts.group_may_self_book
     if self_booking_refusal(blocked=facts.blocked, group=group, has_open_deadline=lambda: bool(family)):
