@@ -122,7 +122,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Django's own engine string as SQLite, and would otherwise give each xdist worker a file name.
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SAMTALE_SQLITE_TEST_NAME") or ":memory:"}
 # The booking path's hand-written statements as prepared statements on PostgreSQL (samtale.core.prepared);
-# off behind a pooler in transaction mode (docs/operations.md, "Database connections").
+# off behind a pooler in transaction mode (docs/operations.md, "Prepared statements").
 SAMTALE_DB_PREPARED_STATEMENTS = env_bool("SAMTALE_DB_PREPARED_STATEMENTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
