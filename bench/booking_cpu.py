@@ -20,6 +20,7 @@ import json
 import os
 import sys
 import time
+from collections import deque
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -88,7 +89,9 @@ def main() -> int:
                 import cProfile
 
                 profiler = cProfile.Profile(time.process_time)
-            connection.queries_log.clear()  # the log keeps 9,000: count each phase from empty
+            # Django's query log keeps the last 9,000 statements (BEGIN and COMMIT included): room for
+            # every one of this phase's, so that a long run does not under-count.
+            connection.queries_log = deque(maxlen=max(9000, 40 * len(attempts)))
             with CaptureQueriesContext(connection) as queries:
                 if profiler is not None:
                     profiler.enable()
