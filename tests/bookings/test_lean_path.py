@@ -176,7 +176,7 @@ def test_a_self_booking_and_a_full_refusal_run_few_statements(
     assert [h["kind"] for h in answers[0].json()["history"]] == ["created"]
     # + 1: the citizen's booking-attempt counter (one upsert; issue 12's throttle), refusals included.
     assert len(booked) <= most + 1, booked
-    assert len(refused) <= 3 + 1, refused
+    assert len(refused) <= 2 + 1, refused
     # "Full" is answered before the citizen is locked.
     assert not [q for q in refused if "FOR UPDATE" in q]
 

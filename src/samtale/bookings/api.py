@@ -517,9 +517,7 @@ def me_booking(request, booking_id: UUID):
 @router.post("/me/bookings", response={201: BookingOut}, tags=ME, summary="Book en ledig tid")
 def me_book(request, body: SlotChoiceIn):
     actor = _me(request)
-    booking = services.booking_self_book(
-        actor=actor, slot=_public_slot(body.slot), contact_form=body.contact_form
-    )
+    booking = services.booking_self_book(actor=actor, slot=body.slot, contact_form=body.contact_form)
     # Built from the booking just written (its slot, offer and codes are the ones read to write it).
     return 201, booking_out(booking, for_citizen=True, history=booking.history_written)
 

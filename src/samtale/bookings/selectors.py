@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Model, Q, QuerySet
 
 from samtale.bookings.models import BOOKING_RELATED, Booking, BookingStatus
 from samtale.citizens.models import Citizen
@@ -141,7 +141,8 @@ def self_booking_block(citizen: Citizen, today: date) -> Conflict | None:
 class SelfBookingState:
     """What a self-booking checks about the citizen, read in one statement: the contact group and
     jobcenter in force, absences (today's blocking ones, any on the slot's day), whether they hold
-    the slot already."""
+    the slot already. `citizen` is the row as read under the lock (`self_booking_state`), or the
+    actor's own when read with the free time before any lock (`self_booking_attempt`)."""
 
     citizen: Citizen
     group_id: int | None
@@ -149,37 +150,48 @@ class SelfBookingState:
     group_in_offer: bool
     jobcenter_id: int | None
     blocked: bool
-    away: bool
+    away: bool | None  # an absence on the free time's day; None: not read (`self_booking_attempt`)
     holding: bool
+
+    @classmethod
+    def of(cls, row: Model, citizen: Citizen) -> SelfBookingState:
+        """From the `s_*` columns `_self_booking_facts` put on `row`."""
+        return cls(
+            citizen=citizen,
+            group_id=row.s_group_id,
+            group_may_self_book=bool(row.s_group_may),
+            group_in_offer=bool(row.s_in_offer),
+            jobcenter_id=row.s_jobcenter_id,
+            blocked=bool(row.s_blocked),
+            away=None if row.s_away is None else bool(row.s_away),
+            holding=bool(row.s_holding),
+        )
 
 
 # What a booking copies from its free time: the offer, its jobcenter and type, the caseworker.
 _SLOT_RELATED = ["offer", "offer__jobcenter", "offer__conversation_type", "caseworker"]
 _SLOT_BY_PUBLIC_ID = Prejoined(Slot, _SLOT_RELATED, "t0.public_id = %s", ["public_id"])
-_SLOT_BY_ID = Prejoined(Slot, _SLOT_RELATED, "t0.id = %s", ["id"])
 
 
-def slot_for_booking(*, public_id=None, pk: int | None = None) -> Slot | None:
-    """A free time (any status) with what a booking copies from it, by its public id or its id; None
-    when there is none. One prebuilt statement: it is read on every booking attempt of a rush."""
-    if public_id is not None:
-        return _SLOT_BY_PUBLIC_ID.get([public_id])
-    return _SLOT_BY_ID.get([pk])
+def slot_for_booking(*, public_id) -> Slot | None:
+    """A free time (any status) with what a booking copies from it, by its public id; None when there
+    is none. One prebuilt statement: it is read on every rebooking."""
+    return _SLOT_BY_PUBLIC_ID.get([public_id])
 
 
 def self_booking_state(citizen_id: int, slot: Slot, *, today: date) -> SelfBookingState:
-    """One query for `booking_self_book`: the citizen row with the facts of R-PC-11 and R-DL-16 for
-    `slot` as subqueries. Not itself the lock: a statement that waits for a row lock still sees
-    the other tables as they were when it began, so the caller locks first, then reads this.
+    """The citizen row with the facts of R-PC-11 and R-DL-16 for `slot`, in one statement: what
+    `booking_self_book` checks under the citizen's lock. Not itself the lock: a statement that waits
+    for a row lock still sees the other tables as they were when it began, so the caller locks first,
+    then reads this.
 
-    Written as SQL: it runs on every booking attempt of a rush, and building it with the ORM cost
-    more than a millisecond of CPU each time for a statement PostgreSQL answers in a tenth of that.
-    Read as a `Prejoined` statement, not `Citizen.objects.raw`: the raw query set worked out its
-    columns' order and the model's init order again on every read (a third of the read's CPU)."""
-    day = clock.local_date(slot.start)
+    Written as SQL: it runs on every booking of a rush, and building it with the ORM cost more than a
+    millisecond of CPU each time for a statement PostgreSQL answers in a tenth of that. Read as a
+    `Prejoined` statement, not `Citizen.objects.raw`: the raw query set worked out its columns' order
+    and the model's init order again on every read (a third of the read's CPU)."""
     params = {
         "today": today.isoformat(),
-        "day": day.isoformat(),
+        "day": clock.local_date(slot.start).isoformat(),
         "slot": slot.pk,
         "offer": slot.offer_id,
         "citizen": citizen_id,
@@ -188,28 +200,45 @@ def self_booking_state(citizen_id: int, slot: Slot, *, today: date) -> SelfBooki
     citizen = _self_booking_statement().get_named(params)
     if citizen is None:
         raise Citizen.DoesNotExist
-    return SelfBookingState(
-        citizen=citizen,
-        group_id=citizen.s_group_id,
-        group_may_self_book=bool(citizen.s_group_may),
-        group_in_offer=bool(citizen.s_in_offer),
-        jobcenter_id=citizen.s_jobcenter_id,
-        blocked=bool(citizen.s_blocked),
-        away=bool(citizen.s_away),
-        holding=bool(citizen.s_holding),
-    )
+    return SelfBookingState.of(citizen, citizen)
 
 
-# Pieces of the citizen's facts the self-booking's and the month view's statements share, over the
-# citizen table's alias; every value is a parameter (%(today)s), table names come from the models
-# (hence the noqa: S608).
+def self_booking_attempt(
+    citizen: Citizen, *, today: date, public_id=None, pk: int | None = None
+) -> tuple[Slot, SelfBookingState] | None:
+    """The free time (by its public id or its id, any status, with what a booking copies from it)
+    and the citizen's facts for it, in one statement read before any lock; None when there is no
+    such free time.
+
+    A booking rush is mostly refusals of times already taken, each answered from this one read (the
+    free time as `slot_for_booking` reads it, the facts as `self_booking_state` reads them). A time
+    that looks free is booked under the citizen's lock, where the facts are read again."""
+    from django.db import connections, router
+
+    by_public_id = public_id is not None
+    statement = _self_booking_attempt_statement(by_public_id)
+    key = Slot._meta.get_field("public_id" if by_public_id else "id")
+    params = {
+        "key": key.get_db_prep_value(public_id if by_public_id else pk, connections[router.db_for_read(Slot)]),
+        "today": today.isoformat(),
+        "citizen": citizen.pk,
+        "planned": BookingStatus.PLANNED,
+    }
+    slot = statement.get_named(params)
+    if slot is None:
+        return None
+    return slot, SelfBookingState.of(slot, citizen)
+
+
+# Pieces of the citizen's facts the self-booking's and the month view's statements share; every value
+# is a parameter (%(today)s), table names come from the models (hence the noqa: S608).
 
 
 def _in_force_sql(period_model, column: str, citizen: str) -> str:
     """The citizen's `column` of the period in force today: the latest that has started (as
-    citizens.selectors)."""
+    citizens.selectors). `citizen` is the SQL of the citizen's id (a column or a parameter)."""
     return (
-        f"SELECT p.{column} FROM {period_model._meta.db_table} p WHERE p.citizen_id = {citizen}.id "  # noqa: S608
+        f"SELECT p.{column} FROM {period_model._meta.db_table} p WHERE p.citizen_id = {citizen} "  # noqa: S608
         "AND p.valid_from <= %(today)s ORDER BY p.valid_from DESC, p.id DESC LIMIT 1"
     )
 
@@ -234,13 +263,15 @@ def _blocked_sql(citizen: str) -> str:
 
     return (
         f"EXISTS (SELECT 1 FROM {Absence._meta.db_table} x JOIN {AbsenceType._meta.db_table} k "  # noqa: S608
-        f"ON k.id = x.absence_type_id WHERE x.citizen_id = {citizen}.id AND x.start_date <= %(today)s "
+        f"ON k.id = x.absence_type_id WHERE x.citizen_id = {citizen} AND x.start_date <= %(today)s "
         "AND (x.end_date IS NULL OR x.end_date >= %(today)s) AND k.blocks_self_booking)"
     )
 
 
-@cache
-def _self_booking_statement() -> Prejoined:
+def _self_booking_facts(*, citizen: str, slot: str, offer: str, day: str | None) -> list[tuple[str, str]]:
+    """The facts a self-booking checks, as `(name, sql)` columns for `Prejoined`: each argument is the
+    SQL of that value (a column of the statement or a parameter), `day` the free time's Danish date
+    (None: no absence on that day is read)."""
     from samtale.citizens.models import Absence, JobcenterPeriod
 
     t = {
@@ -248,29 +279,45 @@ def _self_booking_statement() -> Prejoined:
         "booking": Booking._meta.db_table,
         "offer_groups": MeetingOffer.contact_groups.through._meta.db_table,
     }
-    group = _group_sql("t0")
-    extra = [
+    group = _group_sql(citizen)
+    away = (
+        "NULL"
+        if day is None
+        else f"EXISTS (SELECT 1 FROM {t['absence']} a WHERE a.citizen_id = {citizen} "  # noqa: S608
+        f"AND a.start_date <= {day} AND (a.end_date IS NULL OR a.end_date >= {day}))"
+    )
+    return [
         ("s_group_id", group),
-        ("s_group_may", _group_may_sql("t0")),
-        ("s_jobcenter_id", _in_force_sql(JobcenterPeriod, "jobcenter_id", "t0")),
-        ("s_blocked", _blocked_sql("t0")),
-        (
-            "s_away",
-            f"EXISTS (SELECT 1 FROM {t['absence']} a WHERE a.citizen_id = t0.id "  # noqa: S608
-            "AND a.start_date <= %(day)s AND (a.end_date IS NULL OR a.end_date >= %(day)s))",
-        ),
+        ("s_group_may", _group_may_sql(citizen)),
+        ("s_jobcenter_id", _in_force_sql(JobcenterPeriod, "jobcenter_id", citizen)),
+        ("s_blocked", _blocked_sql(citizen)),
+        ("s_away", away),
         (
             "s_holding",
-            f"EXISTS (SELECT 1 FROM {t['booking']} b WHERE b.citizen_id = t0.id "  # noqa: S608
-            "AND b.slot_id = %(slot)s AND b.status = %(planned)s)",
+            f"EXISTS (SELECT 1 FROM {t['booking']} b WHERE b.citizen_id = {citizen} "  # noqa: S608
+            f"AND b.slot_id = {slot} AND b.status = %(planned)s)",
         ),
         (
             "s_in_offer",
-            f"EXISTS (SELECT 1 FROM {t['offer_groups']} o WHERE o.meetingoffer_id = %(offer)s "  # noqa: S608
+            f"EXISTS (SELECT 1 FROM {t['offer_groups']} o WHERE o.meetingoffer_id = {offer} "  # noqa: S608
             f"AND o.contactgroup_id = ({group}))",
         ),
     ]
-    return Prejoined(Citizen, [], "t0.id = %(citizen)s", extra=extra)
+
+
+@cache
+def _self_booking_statement() -> Prejoined:
+    facts = _self_booking_facts(citizen="t0.id", slot="%(slot)s", offer="%(offer)s", day="%(day)s")
+    return Prejoined(Citizen, [], "t0.id = %(citizen)s", extra=facts)
+
+
+@cache
+def _self_booking_attempt_statement(by_public_id: bool) -> Prejoined:
+    # No absence on the free time's day: only a free time reaches that check, and a free time's facts
+    # are read again under the lock.
+    facts = _self_booking_facts(citizen="%(citizen)s", slot="t0.id", offer="t0.offer_id", day=None)
+    where = "t0.public_id = %(key)s" if by_public_id else "t0.id = %(key)s"
+    return Prejoined(Slot, _SLOT_RELATED, where, extra=facts)
 
 
 def may_self_book(citizen: Citizen, today: date) -> bool:
@@ -378,11 +425,11 @@ def _citizen_facts_sql(alias: str):
     # a parameter (hence the noqa: S608).
     statuses = ", ".join(f"%(open{i})s" for i in range(len(OPEN_STATUSES)))
     sql = (
-        f"SELECT ({_group_sql('c')}) AS f_group_id, ({_group_may_sql('c')}) AS f_group_may, "  # noqa: S608
-        f"{_blocked_sql('c')} AS f_blocked, "
+        f"SELECT ({_group_sql('c.id')}) AS f_group_id, ({_group_may_sql('c.id')}) AS f_group_may, "  # noqa: S608
+        f"{_blocked_sql('c.id')} AS f_blocked, "
         f"{', '.join(part.sql(connection) for part in parts)} "
         f"FROM {Citizen._meta.db_table} c "
-        f"LEFT JOIN {Jobcenter._meta.db_table} j ON j.id = ({_in_force_sql(JobcenterPeriod, 'jobcenter_id', 'c')}) "
+        f"LEFT JOIN {Jobcenter._meta.db_table} j ON j.id = ({_in_force_sql(JobcenterPeriod, 'jobcenter_id', 'c.id')}) "
         f"LEFT JOIN {Deadline._meta.db_table} d ON d.citizen_id = c.id AND d.status IN ({statuses}) "
         f"LEFT JOIN {ConversationType._meta.db_table} t ON t.id = d.conversation_type_id "
         f"LEFT JOIN {Absence._meta.db_table} a ON a.citizen_id = c.id AND a.start_date <= %(hi)s "

@@ -20,8 +20,9 @@ from samtale.bookings.selectors import (
     planned_family_bookings,
     self_booking_block,
     self_booking_refusal,
+    SelfBookingState,
+    self_booking_attempt,
     self_booking_state,
-    slot_for_booking,
     slot_refusal,
 )
 from samtale.citizens.models import Citizen
@@ -612,22 +613,6 @@ def booking_summon(
     return booking
 
 
-def _slot_for_booking(slot: Slot) -> Slot:
-    """The slot with what a booking copies from it; the caller's object when it was read with them
-    (the API reads it so to answer 404), else one read."""
-    if (
-        Slot.offer.is_cached(slot)
-        and Slot.caseworker.is_cached(slot)
-        and MeetingOffer.jobcenter.is_cached(slot.offer)
-        and MeetingOffer.conversation_type.is_cached(slot.offer)
-    ):
-        return slot
-    found = slot_for_booking(pk=slot.pk)
-    if found is None:
-        raise Slot.DoesNotExist
-    return found
-
-
 def _count_booking_attempt(actor: Actor) -> None:
     """A citizen's booking attempts are counted before the attempt's transaction (so a refused one
     counts too): a script hammering free times gets 429 with Retry-After (issue 12, item 6)."""
@@ -641,9 +626,30 @@ def _count_booking_attempt(actor: Actor) -> None:
         )
 
 
-def booking_self_book(*, actor: Actor, slot: Slot, contact_form=None) -> Booking:
+def booking_self_book(*, actor: Actor, slot: Slot | uuid.UUID, contact_form=None) -> Booking:
+    """Selvbooking: the citizen books a free time they may book (R-PC-11). `slot` is the free time or
+    its public id (the API's: one that does not exist answers 404 before the attempt is counted).
+
+    A booking rush is mostly refusals of times already taken. Those are answered from one read of the
+    free time with the citizen's facts, outside any transaction and without the citizen's lock
+    (nothing is written) — checked in the same order as a booking, so a refused booking gets the same
+    error. A time that looks free is booked in one transaction under the citizen's lock, where the
+    facts are read again, and the conditional UPDATE (`slot_take_place`) decides the last place."""
+    if actor.kind != "citizen" or actor.citizen is None:
+        raise Forbidden("Kun borgeren selv kan selvbooke.", code="citizen_only")
+    key = {"public_id": slot} if isinstance(slot, uuid.UUID) else {"pk": slot.pk}
+    attempt = self_booking_attempt(actor.citizen, today=clock.today(), **key)
+    if attempt is None:
+        raise NotFound("Den ledige tid findes ikke.", code="slot_not_found", field="slot")
     _count_booking_attempt(actor)
-    return _booking_self_book(actor=actor, slot=slot, contact_form=contact_form)
+    slot, state = attempt
+    if slot.status == SlotStatus.PUBLISHED and slot.booked < slot.capacity:
+        with transaction.atomic():
+            citizen_lock(actor.citizen.pk, read=False)
+            state = self_booking_state(actor.citizen.pk, slot, today=clock.today())
+            return _self_book_checked(actor, slot, state, contact_form)
+    _self_book_checked(actor, slot, state, contact_form)
+    raise AssertionError("a taken or withdrawn free time is refused by the checks")  # pragma: no cover
 
 
 def booking_rebook(*, actor: Actor, booking: Booking, slot: Slot) -> Booking:
@@ -651,29 +657,9 @@ def booking_rebook(*, actor: Actor, booking: Booking, slot: Slot) -> Booking:
     return _booking_rebook(actor=actor, booking=booking, slot=slot)
 
 
-def _booking_self_book(*, actor: Actor, slot: Slot, contact_form=None) -> Booking:
-    """Selvbooking: the citizen books a free time they may book (R-PC-11).
-
-    A booking rush is mostly refusals of times already taken. Those are answered from the slot row as
-    read and one read of the citizen's facts, outside any transaction and without the citizen's lock
-    (nothing is written) — checked in the same order as a booking, so a refused booking gets the same
-    error. A time that looks free is booked in one transaction under the citizen's lock, and the
-    conditional UPDATE (`slot_take_place`) decides the last place."""
-    if actor.kind != "citizen" or actor.citizen is None:
-        raise Forbidden("Kun borgeren selv kan selvbooke.", code="citizen_only")
-    slot = _slot_for_booking(slot)
-    if slot.status == SlotStatus.PUBLISHED and slot.booked < slot.capacity:
-        with transaction.atomic():
-            citizen_lock(actor.citizen.pk, read=False)
-            return _self_book_checked(actor, slot, contact_form)
-    _self_book_checked(actor, slot, contact_form)
-    raise AssertionError("a taken or withdrawn free time is refused by the checks")  # pragma: no cover
-
-
-def _self_book_checked(actor: Actor, slot: Slot, contact_form) -> Booking:
-    """`_booking_self_book`'s checks in their order, then its writes (reached only for a free time)."""
+def _self_book_checked(actor: Actor, slot: Slot, state: SelfBookingState, contact_form) -> Booking:
+    """`booking_self_book`'s checks in their order, then its writes (reached only for a free time)."""
     now, today = clock.now(), clock.today()
-    state = self_booking_state(actor.citizen.pk, slot, today=today)
     citizen = state.citizen
     deadline_family = cache(lambda: _open_deadline_family(citizen, today))  # read only if needed
     block = self_booking_refusal(
