@@ -60,14 +60,15 @@ MIDDLEWARE = [
     "samtale.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "samtale.core.inputguard.InputGuardMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # pagesonly: Django's and djangosaml2's own, passed over for the REST API (the module says why).
+    "samtale.core.pagesonly.SessionMiddleware",
+    "samtale.core.pagesonly.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "samtale.identity.sessions.SessionTimeoutMiddleware",
-    "djangosaml2.middleware.SamlSessionMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "samtale.core.pagesonly.AuthenticationMiddleware",
+    "samtale.identity.sessions.SessionTimeoutMiddleware",  # pages only too
+    "samtale.core.pagesonly.SamlSessionMiddleware",
+    "samtale.core.pagesonly.MessageMiddleware",
     "samtale.core.audit.AuditEndpointMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "samtale.api.idempotency.IdempotencyMiddleware",  # Idempotency-Key on API POST/PATCH (integ)

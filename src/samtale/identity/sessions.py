@@ -17,6 +17,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from samtale.core import clock
+from samtale.core.pagesonly import pages_only
 from samtale.core.identity import SESSION_KIND, SESSION_LAST_SEEN, SESSION_LOGIN_AT
 
 STAMP_EVERY_SECONDS = 60
@@ -45,6 +46,7 @@ def renew(session) -> int:
     return seconds_left(session)
 
 
+@pages_only
 class SessionTimeoutMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
