@@ -196,3 +196,39 @@ def test_a_refused_booking_runs_its_reads_as_prepared_statements(me_api, make_of
     refused = _queries(lambda: me_api.post("/me/bookings", body), as_sent=True)
     reads = [q for q in refused if q.startswith(("SELECT", "EXECUTE", "PREPARE"))]
     assert reads and all(q.startswith("EXECUTE samtale_") for q in reads), refused
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_refusal_in_autocommit_is_one_statement_that_also_counts_the_attempt(
+    settings, me_api, make_offer, make_slot, make_citizen
+):
+    """As a server runs it (autocommit, PostgreSQL, the token cached), the citizen's attempt is counted
+    in the statement that reads the free time and the facts: a "full" refusal is that one statement.
+    The limit holds as before (issue 12), an unknown free time answers 404 without counting, and the
+    counter's asynchronous commit stays its own."""
+    import uuid
+
+    from django.db import connection
+
+    from samtale.bookings.services import booking_self_book
+    from samtale.core.actors import Actor
+
+    settings.SAMTALE_BOOKING_ATTEMPTS_PER_CITIZEN = 3
+    settings.SAMTALE_TOKEN_CACHE_SECONDS = 5
+    full = make_slot(make_offer(conversation_type=12), local(2026, 3, 5, 11))
+    booking_self_book(actor=Actor.for_citizen(make_citizen(contact_group=6)), slot=full)
+    body = {"slot": str(full.public_id)}
+    assert me_api.post("/me/bookings", body).status_code == 409  # 1
+    refused = _queries(lambda: me_api.post("/me/bookings", body))  # 2
+    assert len(refused) == 1 and "WITH attempt AS (INSERT INTO" in refused[0], refused
+    for _ in range(3):
+        r = me_api.post("/me/bookings", {"slot": str(uuid.uuid4())})
+        assert r.status_code == 404 and r.json()["code"] == "slot_not_found"
+    assert me_api.post("/me/bookings", body).json()["code"] == "slot_full"  # 3
+    r = me_api.post("/me/bookings", body)
+    assert r.status_code == 429 and 1 <= int(r["Retry-After"]) <= 61 and r.json()["code"] == "throttled"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+    assert connection.get_autocommit()

@@ -11,7 +11,7 @@ from django.db.models import F, Model, Q, QuerySet
 
 from samtale.bookings.models import BOOKING_RELATED, Booking, BookingStatus
 from samtale.citizens.models import Citizen
-from samtale.core import audit, clock, prepared
+from samtale.core import audit, clock, prepared, throttle
 from samtale.core.actors import Actor
 from samtale.core.errors import Conflict, NotFound
 from samtale.core.prejoin import Columns, Prejoined
@@ -204,29 +204,39 @@ def self_booking_state(citizen_id: int, slot: Slot, *, today: date) -> SelfBooki
 
 
 def self_booking_attempt(
-    citizen: Citizen, *, today: date, public_id=None, pk: int | None = None
+    citizen: Citizen, *, today: date, public_id=None, pk: int | None = None, count: throttle.Counted | None = None
 ) -> tuple[Slot, SelfBookingState] | None:
     """The free time (by its public id or its id, any status, with what a booking copies from it)
     and the citizen's facts for it, in one statement read before any lock; None when there is no
-    such free time.
+    such free time. `count`, the citizen's booking attempt, is counted in the same statement where
+    the database can (`throttle.counting_sql`) and checked — only when the free time exists, as the
+    API answered 404 before counting — else by a statement of its own.
 
-    A booking rush is mostly refusals of times already taken, each answered from this one read (the
-    free time as `slot_for_booking` reads it, the facts as `self_booking_state` reads them). A time
-    that looks free is booked under the citizen's lock, where the facts are read again."""
+    A booking rush is mostly refusals of times already taken, each answered from this one statement
+    (the free time as `slot_for_booking` reads it, the facts as `self_booking_state` reads them). A
+    time that looks free is booked under the citizen's lock, where the facts are read again."""
     from django.db import connections, router
 
+    connection = connections[router.db_for_read(Slot)]
     by_public_id = public_id is not None
-    statement = _self_booking_attempt_statement(by_public_id)
+    counting = count is not None and throttle.counts_in_statement(connection)
+    statement = _self_booking_attempt_statement(connection.alias, by_public_id, counting=counting)
     key = Slot._meta.get_field("public_id" if by_public_id else "id")
     params = {
-        "key": key.get_db_prep_value(public_id if by_public_id else pk, connections[router.db_for_read(Slot)]),
+        "key": key.get_db_prep_value(public_id if by_public_id else pk, connection),
         "today": today.isoformat(),
         "citizen": citizen.pk,
         "planned": BookingStatus.PLANNED,
     }
+    if counting:
+        params.update(count.params)
     slot = statement.get_named(params)
     if slot is None:
         return None
+    if counting:
+        count.check(slot.s_attempts)
+    elif count is not None:
+        count.hit()
     return slot, SelfBookingState.of(slot, citizen)
 
 
@@ -312,12 +322,19 @@ def _self_booking_statement() -> Prejoined:
 
 
 @cache
-def _self_booking_attempt_statement(by_public_id: bool) -> Prejoined:
+def _self_booking_attempt_statement(alias: str, by_public_id: bool, *, counting: bool) -> Prejoined:
+    from django.db import connections
+
+    where = "t0.public_id = %(key)s" if by_public_id else "t0.id = %(key)s"
     # No absence on the free time's day: only a free time reaches that check, and a free time's facts
     # are read again under the lock.
     facts = _self_booking_facts(citizen="%(citizen)s", slot="t0.id", offer="t0.offer_id", day=None)
-    where = "t0.public_id = %(key)s" if by_public_id else "t0.id = %(key)s"
-    return Prejoined(Slot, _SLOT_RELATED, where, extra=facts)
+    if not counting:
+        return Prejoined(Slot, _SLOT_RELATED, where, extra=facts)
+    exists = f"EXISTS (SELECT 1 FROM {Slot._meta.db_table} t0 WHERE {where})"  # noqa: S608
+    upsert = throttle.counting_sql(connections[alias], when=exists)
+    facts.append(("s_attempts", "SELECT value FROM attempt"))
+    return Prejoined(Slot, _SLOT_RELATED, where, extra=facts, with_=f"WITH attempt AS ({upsert})")
 
 
 def may_self_book(citizen: Citizen, today: date) -> bool:

@@ -613,17 +613,18 @@ def booking_summon(
     return booking
 
 
-def _count_booking_attempt(actor: Actor) -> None:
-    """A citizen's booking attempts are counted before the attempt's transaction (so a refused one
-    counts too): a script hammering free times gets 429 with Retry-After (issue 12, item 6)."""
-    if actor.kind == "citizen" and actor.citizen is not None:
-        throttle.hit(
-            "booking",
-            f"citizen:{actor.citizen.pk}",
-            limit=settings.SAMTALE_BOOKING_ATTEMPTS_PER_CITIZEN,
-            window=settings.SAMTALE_THROTTLE_WINDOW_SECONDS,
-            message="Du har forsøgt at booke mange gange på kort tid. Vent lidt, og prøv igen.",
-        )
+def _booking_attempt(actor: Actor) -> throttle.Counted | None:
+    """A citizen's booking attempt, counted before the attempt's transaction (so a refused one counts
+    too): a script hammering free times gets 429 with Retry-After (issue 12, item 6)."""
+    if actor.kind != "citizen" or actor.citizen is None:
+        return None
+    return throttle.counted(
+        "booking",
+        f"citizen:{actor.citizen.pk}",
+        limit=settings.SAMTALE_BOOKING_ATTEMPTS_PER_CITIZEN,
+        window=settings.SAMTALE_THROTTLE_WINDOW_SECONDS,
+        message="Du har forsøgt at booke mange gange på kort tid. Vent lidt, og prøv igen.",
+    )
 
 
 def booking_self_book(*, actor: Actor, slot: Slot | uuid.UUID, contact_form=None) -> Booking:
@@ -638,10 +639,9 @@ def booking_self_book(*, actor: Actor, slot: Slot | uuid.UUID, contact_form=None
     if actor.kind != "citizen" or actor.citizen is None:
         raise Forbidden("Kun borgeren selv kan selvbooke.", code="citizen_only")
     key = {"public_id": slot} if isinstance(slot, uuid.UUID) else {"pk": slot.pk}
-    attempt = self_booking_attempt(actor.citizen, today=clock.today(), **key)
+    attempt = self_booking_attempt(actor.citizen, today=clock.today(), count=_booking_attempt(actor), **key)
     if attempt is None:
         raise NotFound("Den ledige tid findes ikke.", code="slot_not_found", field="slot")
-    _count_booking_attempt(actor)
     slot, state = attempt
     if slot.status == SlotStatus.PUBLISHED and slot.booked < slot.capacity:
         with transaction.atomic():
@@ -653,7 +653,9 @@ def booking_self_book(*, actor: Actor, slot: Slot | uuid.UUID, contact_form=None
 
 
 def booking_rebook(*, actor: Actor, booking: Booking, slot: Slot) -> Booking:
-    _count_booking_attempt(actor)
+    attempt = _booking_attempt(actor)
+    if attempt is not None:
+        attempt.hit()
     return _booking_rebook(actor=actor, booking=booking, slot=slot)
 
 

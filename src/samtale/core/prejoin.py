@@ -44,7 +44,8 @@ class Prejoined:
     `extra` adds `(name, sql)` columns after the models' (subqueries of t0, say), set on the base
     instance as attributes the way `RawQuerySet` sets its annotations; a statement with such columns
     names its parameters (`%(name)s` in `where` and `extra`) and is read by `get_named(params)`, the
-    values already as the database takes them."""
+    values already as the database takes them. `with_` puts a WITH clause before the SELECT (its
+    names can be read in `extra`)."""
 
     def __init__(
         self,
@@ -53,8 +54,9 @@ class Prejoined:
         where: str,
         fields: Sequence[str] = (),
         extra: Sequence[tuple[str, str]] = (),
+        with_: str = "",
     ) -> None:
-        self.model, self.related, self.where = model, list(related), where
+        self.model, self.related, self.where, self.with_ = model, list(related), where, with_
         self.fields = [model._meta.get_field(name) for name in fields]
         self.extra = list(extra)
         self._built: dict[str, tuple[str, list[_Part], list]] = {}
@@ -180,6 +182,7 @@ class Prejoined:
             paths[path] = add(field.related_model, parent, field, nullable)
         selects += [f"({expression}) AS {qn(name)}" for name, expression in self.extra]
         sql = (
+            f"{self.with_ + ' ' if self.with_ else ''}"
             f"SELECT {', '.join(selects)} FROM {qn(self.model._meta.db_table)} t0 "  # noqa: S608
             f"{' '.join(joins)} WHERE {self.where}"
         )

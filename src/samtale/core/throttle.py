@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.cache import cache, caches
@@ -59,23 +60,85 @@ def add(scope: str, subject: str, *, window: int) -> tuple[int, int]:
             cache.set(key, 1, timeout=window + 1)
             return 1, retry_after
     connection = connections[router.db_for_write(caches["default"].cache_model_class)]
+    asynchronous = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with connection.cursor() as cursor:
+        prepared.execute(connection, cursor, _upsert_sql(connection, table, asynchronous), _params(key, window))
+        return int(cursor.fetchone()[0]), retry_after
+
+
+def _upsert_sql(connection, table: str, asynchronous: bool, *, when: str = "") -> str:
+    """The count's upsert (… RETURNING value), counting only if the SQL condition `when` holds.
+    `asynchronous`: in its own transaction (autocommit), which then need not wait for the WAL flush:
+    a count lost in a crash only lets a citizen try a little more often. On a refused booking that
+    wait was the request's one commit (~8 ms against 0.6 ms on the development machine,
+    bench/README.md)."""
     table = connection.ops.quote_name(table)
-    expires = connection.ops.adapt_datetimefield_value(timezone.now() + timedelta(seconds=window + 1))
+    source = " FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async" if asynchronous else ""
+    where = f" WHERE {when}" if when else ""
+    values = f"SELECT %(throttle_key)s, %(throttle_one)s, %(throttle_expires)s{source}{where}"
+    if not source and not where:
+        values = "VALUES (%(throttle_key)s, %(throttle_one)s, %(throttle_expires)s)"
     # The table name comes from settings (quoted); every value is a parameter.
-    values = "VALUES (%s, %s, %s)"
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        # Its own transaction (autocommit), which need not wait for the WAL flush: a count lost in a
-        # crash only lets a citizen try a little more often. On a refused booking that wait was the
-        # request's one commit (~8 ms against 0.6 ms on the development machine, bench/README.md).
-        values = "SELECT %s, %s, %s FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async"
-    sql = (
+    return (
         f"INSERT INTO {table} (cache_key, value, expires) {values} "  # noqa: S608
         f"ON CONFLICT (cache_key) DO UPDATE SET value = CAST(CAST({table}.value AS INTEGER) + 1 AS VARCHAR(20)) "
         "RETURNING value"
     )
-    with connection.cursor() as cursor:
-        prepared.execute(connection, cursor, sql, [key, "1", expires])
-        return int(cursor.fetchone()[0]), retry_after
+
+
+def _params(key: str, window: int) -> dict:
+    connection = connections[router.db_for_write(caches["default"].cache_model_class)]
+    expires = connection.ops.adapt_datetimefield_value(timezone.now() + timedelta(seconds=window + 1))
+    return {"throttle_key": key, "throttle_one": "1", "throttle_expires": expires}
+
+
+@dataclass(frozen=True)
+class Counted:
+    """One event of `hit`'s, to be counted by the caller's own statement where it can (`counting_sql`,
+    with `params`), then checked with the count it returned (`check`); else counted by `hit`."""
+
+    scope: str
+    subject: str
+    limit: int
+    window: int
+    message: str
+
+    @property
+    def params(self) -> dict:
+        return _params(_key(self.scope, self.subject, self.window)[0], self.window)
+
+    def check(self, used) -> None:
+        """Refuse (429) if `used`, the count the caller's statement returned, is over the limit."""
+        if used is not None and int(used) > self.limit:
+            raise Throttled(self.message, retry_after=_key(self.scope, self.subject, self.window)[1])
+
+    def hit(self) -> None:
+        hit(self.scope, self.subject, limit=self.limit, window=self.window, message=self.message)
+
+
+def counts_in_statement(connection) -> bool:
+    """Whether a statement on `connection` can count an event itself (`counting_sql`): the cache is
+    this database's table, the database has data-modifying WITH (PostgreSQL, not SQLite), and no
+    transaction is open (the count must stay whatever the caller's transaction does)."""
+    table = _database_table()
+    return (
+        table is not None
+        and connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and router.db_for_write(caches["default"].cache_model_class) == connection.alias
+    )
+
+
+def counting_sql(connection, *, when: str) -> str:
+    """`add`'s upsert (… RETURNING value) for a caller's `WITH … AS (…)` where `counts_in_statement`,
+    counting only when the SQL condition `when` holds — a read and its count in one round trip. Its
+    parameters are `Counted.params`."""
+    return _upsert_sql(connection, _database_table(), True, when=when)
+
+
+def counted(scope: str, subject: str, *, limit: int, window: int, message: str) -> Counted | None:
+    """One event of `hit`'s to count in the caller's statement; None when `limit` turns counting off."""
+    return None if limit <= 0 else Counted(scope, subject, limit, window, message)
 
 
 def hit(scope: str, subject: str, *, limit: int, window: int, message: str) -> None:
