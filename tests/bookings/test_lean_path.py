@@ -201,7 +201,7 @@ def test_a_refused_booking_runs_its_reads_as_prepared_statements(me_api, make_of
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_refusal_in_autocommit_is_one_statement_that_also_counts_the_attempt(
-    settings, me_api, make_offer, make_slot, make_citizen
+    settings, me_api, citizen, make_offer, make_slot, make_citizen
 ):
     """As a server runs it (autocommit, PostgreSQL, the token cached), the citizen's attempt is counted
     in the statement that reads the free time and the facts: a "full" refusal is that one statement.
@@ -210,9 +210,11 @@ def test_a_refusal_in_autocommit_is_one_statement_that_also_counts_the_attempt(
     import uuid
 
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     from samtale.bookings.services import booking_self_book
     from samtale.core.actors import Actor
+    from samtale.core.errors import Conflict
 
     settings.SAMTALE_BOOKING_ATTEMPTS_PER_CITIZEN = 3
     settings.SAMTALE_TOKEN_CACHE_SECONDS = 5
@@ -222,10 +224,12 @@ def test_a_refusal_in_autocommit_is_one_statement_that_also_counts_the_attempt(
     assert me_api.post("/me/bookings", body).status_code == 409  # 1
     refused = _queries(lambda: me_api.post("/me/bookings", body))  # 2
     assert len(refused) == 1 and "WITH attempt AS (INSERT INTO" in refused[0], refused
+    with CaptureQueriesContext(connection) as queries, pytest.raises(Conflict):  # the portal's way in: 3
+        booking_self_book(actor=Actor.for_citizen(citizen), slot=full)
+    assert len(queries) == 1 and "WITH attempt AS (INSERT INTO" in _statement_of(queries[0]["sql"])
     for _ in range(3):
         r = me_api.post("/me/bookings", {"slot": str(uuid.uuid4())})
         assert r.status_code == 404 and r.json()["code"] == "slot_not_found"
-    assert me_api.post("/me/bookings", body).json()["code"] == "slot_full"  # 3
     r = me_api.post("/me/bookings", body)
     assert r.status_code == 429 and 1 <= int(r["Retry-After"]) <= 61 and r.json()["code"] == "throttled"
     with connection.cursor() as cursor:
