@@ -129,4 +129,3 @@ def test_a_counter_outside_a_transaction_counts_in_its_own_asynchronous_commit()
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone()[0] == "on"  # the setting was the counter's own transaction's
     assert connection.get_autocommit()
-

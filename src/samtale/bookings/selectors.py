@@ -204,7 +204,12 @@ def self_booking_state(citizen_id: int, slot: Slot, *, today: date) -> SelfBooki
 
 
 def self_booking_attempt(
-    citizen: Citizen, *, today: date, public_id=None, pk: int | None = None, count: throttle.Counted | None = None
+    citizen: Citizen,
+    *,
+    today: date,
+    public_id=None,
+    pk: int | None = None,
+    count: throttle.Counted | None = None,
 ) -> tuple[Slot, SelfBookingState] | None:
     """The free time (by its public id or its id, any status, with what a booking copies from it)
     and the citizen's facts for it, in one statement read before any lock; None when there is no

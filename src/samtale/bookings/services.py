@@ -16,12 +16,12 @@ from django.db import IntegrityError, connections, router, transaction
 from samtale.bookings import rules
 from samtale.bookings.models import BOOKING_RELATED, Booking, BookingChange, BookingStatus, WhoCalls
 from samtale.bookings.selectors import (
+    SelfBookingState,
     _open_deadline_family,
     planned_family_bookings,
+    self_booking_attempt,
     self_booking_block,
     self_booking_refusal,
-    SelfBookingState,
-    self_booking_attempt,
     self_booking_state,
     slot_refusal,
 )

@@ -181,9 +181,9 @@ class Prejoined:
                 nullable_paths.add(path)
             paths[path] = add(field.related_model, parent, field, nullable)
         selects += [f"({expression}) AS {qn(name)}" for name, expression in self.extra]
+        with_ = f"{self.with_} " if self.with_ else ""
         sql = (
-            f"{self.with_ + ' ' if self.with_ else ''}"
-            f"SELECT {', '.join(selects)} FROM {qn(self.model._meta.db_table)} t0 "  # noqa: S608
+            f"{with_}SELECT {', '.join(selects)} FROM {qn(self.model._meta.db_table)} t0 "  # noqa: S608
             f"{' '.join(joins)} WHERE {self.where}"
         )
         self._built[alias] = (sql, parts, converters)

@@ -62,7 +62,9 @@ def add(scope: str, subject: str, *, window: int) -> tuple[int, int]:
     connection = connections[router.db_for_write(caches["default"].cache_model_class)]
     asynchronous = connection.vendor == "postgresql" and not connection.in_atomic_block
     with connection.cursor() as cursor:
-        prepared.execute(connection, cursor, _upsert_sql(connection, table, asynchronous), _params(key, window))
+        prepared.execute(
+            connection, cursor, _upsert_sql(connection, table, asynchronous), _params(key, window)
+        )
         return int(cursor.fetchone()[0]), retry_after
 
 
@@ -102,15 +104,17 @@ class Counted:
     limit: int
     window: int
     message: str
+    key: str  # the cache key of the current window
+    retry_after: int
 
     @property
     def params(self) -> dict:
-        return _params(_key(self.scope, self.subject, self.window)[0], self.window)
+        return _params(self.key, self.window)
 
     def check(self, used) -> None:
         """Refuse (429) if `used`, the count the caller's statement returned, is over the limit."""
         if used is not None and int(used) > self.limit:
-            raise Throttled(self.message, retry_after=_key(self.scope, self.subject, self.window)[1])
+            raise Throttled(self.message, retry_after=self.retry_after)
 
     def hit(self) -> None:
         hit(self.scope, self.subject, limit=self.limit, window=self.window, message=self.message)
@@ -138,7 +142,9 @@ def counting_sql(connection, *, when: str) -> str:
 
 def counted(scope: str, subject: str, *, limit: int, window: int, message: str) -> Counted | None:
     """One event of `hit`'s to count in the caller's statement; None when `limit` turns counting off."""
-    return None if limit <= 0 else Counted(scope, subject, limit, window, message)
+    if limit <= 0:
+        return None
+    return Counted(scope, subject, limit, window, message, *_key(scope, subject, window))
 
 
 def hit(scope: str, subject: str, *, limit: int, window: int, message: str) -> None:

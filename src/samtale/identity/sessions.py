@@ -17,8 +17,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from samtale.core import clock
-from samtale.core.pagesonly import pages_only
 from samtale.core.identity import SESSION_KIND, SESSION_LAST_SEEN, SESSION_LOGIN_AT
+from samtale.core.pagesonly import pages_only
 
 STAMP_EVERY_SECONDS = 60
 
