@@ -28,7 +28,7 @@ def pages_only(cls: type) -> type:
                 return self.get_response(request)
             return super().__call__(request)
 
-    PagesOnly.__name__ = PagesOnly.__qualname__ = cls.__name__.lstrip("_")
+    PagesOnly.__name__ = PagesOnly.__qualname__ = cls.__name__
     PagesOnly.__doc__ = f"{cls.__module__}.{cls.__qualname__}, for pages only (samtale.core.pagesonly)."
     return PagesOnly
 

@@ -78,7 +78,7 @@ def _upsert_sql(connection, table: str, asynchronous: bool, *, when: str = "") -
     source = " FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async" if asynchronous else ""
     where = f" WHERE {when}" if when else ""
     values = f"SELECT %(throttle_key)s, %(throttle_one)s, %(throttle_expires)s{source}{where}"
-    if not source and not where:
+    if not source and not where:  # SQLite reads `INSERT … SELECT … ON CONFLICT` as a join without a WHERE
         values = "VALUES (%(throttle_key)s, %(throttle_one)s, %(throttle_expires)s)"
     # The table name comes from settings (quoted); every value is a parameter.
     return (

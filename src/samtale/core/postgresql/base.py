@@ -12,7 +12,7 @@ firewall dropping the state). Such a connection fails the request that uses it, 
 the end of that request (`errors_occurred`), and the next request connects afresh (Django's
 `SELECT 1` would have hung on it until the TCP timeout, then reconnected). docs/operations.md says so.
 
-It also reads `timestamp with time zone` values with psycopg's compiled parser (`_UtcTimestamptzLoader`)."""
+It also reads `timestamp with time zone` values with psycopg's compiled parser (`_utc_timestamptz_loader`)."""
 
 from __future__ import annotations
 
