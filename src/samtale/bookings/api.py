@@ -14,11 +14,11 @@ from samtale.bookings.models import Booking
 from samtale.citizens.selectors import citizen_get
 from samtale.core import clock
 from samtale.core.actors import Actor
-from samtale.core.errors import InvalidInput, NotFound
+from samtale.core.errors import InvalidInput
 from samtale.core.moments import LocalTimes, moment_text
 from samtale.core.validation import EventTime, QueryDate, check_query_range
 from samtale.scheduling.models import Slot
-from samtale.scheduling.selectors import slot_get
+from samtale.scheduling.selectors import slot_get, slot_not_found
 
 router = Router(tags=["Planlagte samtaler"])
 
@@ -405,7 +405,7 @@ def _public_slot(slot_id: UUID) -> Slot:
     question (R-PC-11 answers with the reason)."""
     slot = selectors.slot_for_booking(public_id=slot_id)
     if slot is None:
-        raise NotFound("Den ledige tid findes ikke.", code="slot_not_found", field="slot")
+        raise slot_not_found()
     return slot
 
 

@@ -38,6 +38,7 @@ from samtale.core.validation import check_event_times
 from samtale.organisations.models import Caseworker
 from samtale.reporting.services import report
 from samtale.scheduling.models import MeetingForm, MeetingOffer, Slot, SlotStatus
+from samtale.scheduling.selectors import slot_not_found
 from samtale.scheduling.services import (
     caseworker_busy,
     caseworker_for,
@@ -638,15 +639,16 @@ def booking_self_book(*, actor: Actor, slot: Slot | uuid.UUID, contact_form=None
     facts are read again, and the conditional UPDATE (`slot_take_place`) decides the last place."""
     if actor.kind != "citizen" or actor.citizen is None:
         raise Forbidden("Kun borgeren selv kan selvbooke.", code="citizen_only")
+    today = clock.today()
     key = {"public_id": slot} if isinstance(slot, uuid.UUID) else {"pk": slot.pk}
-    attempt = self_booking_attempt(actor.citizen, today=clock.today(), count=_booking_attempt(actor), **key)
+    attempt = self_booking_attempt(actor.citizen, today=today, count=_booking_attempt(actor), **key)
     if attempt is None:
-        raise NotFound("Den ledige tid findes ikke.", code="slot_not_found", field="slot")
+        raise slot_not_found()
     slot, state = attempt
     if slot.status == SlotStatus.PUBLISHED and slot.booked < slot.capacity:
         with transaction.atomic():
             citizen_lock(actor.citizen.pk, read=False)
-            state = self_booking_state(actor.citizen.pk, slot, today=clock.today())
+            state = self_booking_state(actor.citizen.pk, slot, today=today)
             return _self_book_checked(actor, slot, state, contact_form)
     _self_book_checked(actor, slot, state, contact_form)
     raise AssertionError("a taken or withdrawn free time is refused by the checks")  # pragma: no cover

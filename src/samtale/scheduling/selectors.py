@@ -49,6 +49,11 @@ def offer_get(actor: Actor, public_id) -> MeetingOffer:
         raise NotFound("Mødetilbuddet findes ikke.", code="offer_not_found") from None
 
 
+def slot_not_found() -> NotFound:
+    """The 404 of a free time that does not exist (or that the asker may not see)."""
+    return NotFound("Den ledige tid findes ikke.", code="slot_not_found", field="slot")
+
+
 def slot_get(actor: Actor, public_id) -> Slot:
     """A free time of one of the actor's jobcenters' offers (404 otherwise)."""
     try:
@@ -58,7 +63,7 @@ def slot_get(actor: Actor, public_id) -> Slot:
             .get(public_id=public_id)
         )
     except (Slot.DoesNotExist, ValueError, TypeError):
-        raise NotFound("Den ledige tid findes ikke.", code="slot_not_found", field="slot") from None
+        raise slot_not_found() from None
 
 
 def offer_slots(offer: MeetingOffer, *, date_from: date | None = None, date_to: date | None = None):
